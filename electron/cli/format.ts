@@ -1,0 +1,79 @@
+/** Human-readable output of the CLI: short lines an admin reads in a terminal. */
+
+import type { ChangeReport } from '../../shared/changes.js';
+import type { FileProblem, SessionSummary } from '../../shared/session.js';
+import type { AuditEntry } from '../services/auditLog.js';
+import type { AppScan } from '../services/scanRoot.js';
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+function osLabel(session: SessionSummary): string {
+  return [session.device.os, session.device.version].filter(Boolean).join(' ') || '-';
+}
+
+export function formatApps(apps: AppScan[]): string {
+  const lines: string[] = [];
+  for (const app of apps) {
+    const team = app.teamId ? `, team ${app.teamId}` : '';
+    lines.push(
+      `${app.name} (${app.folder}) — ${app.platform ?? 'unknown platform'}${team}: ${plural(app.counts.sessions, 'session')}, ` +
+        `${app.counts.pending} pending, ${plural(app.counts.problems, 'problem')}`,
+    );
+    for (const s of app.sessions) {
+      const flags = [
+        s.device.simulator ? 'simulator' : '',
+        s.problems.length ? `problems: ${s.problems.map((p) => p.code).join(',')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
+      lines.push(
+        `  ${(s.status ?? '?').padEnd(8)}  ${(s.device.description ?? '-').padEnd(26)}  ${osLabel(s).padEnd(22)}  ` +
+          `${(s.email || '(guest)').padEnd(28)}  ${s.ref}${flags ? `  [${flags}]` : ''}`,
+      );
+    }
+  }
+  return lines.length ? `${lines.join('\n')}\n` : 'No app folders.\n';
+}
+
+export function formatProblems(problems: FileProblem[]): string {
+  if (problems.length === 0) return 'No problems: the server will load every session.\n';
+  const lines = problems.map((p) => `${p.path}: ${p.code}${p.mobi ? ` (mobi ${p.mobi})` : ''}: ${p.message}`);
+  return `${lines.join('\n')}\n${plural(problems.length, 'problem')}.\n`;
+}
+
+export function formatReport(report: ChangeReport): string {
+  const lines = report.results.map((r) => {
+    switch (r.outcome) {
+      case 'changed':
+        return `${r.ref}: ${r.statusBefore} → ${r.statusAfter}`;
+      case 'unchanged':
+        return `${r.ref}: already ${r.statusAfter}, nothing written`;
+      case 'deleted':
+        return `${r.ref}: deleted (undo restores it)`;
+      case 'restored':
+        return `${r.ref}: restored${r.statusAfter ? ` (${r.statusAfter})` : ''}`;
+      case 'failed':
+        return `${r.ref}: not changed: ${r.error?.message ?? 'unknown error'}`;
+    }
+    return '';
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatLog(entries: AuditEntry[]): string {
+  if (entries.length === 0) return 'No changes recorded for this folder.\n';
+  const lines = entries.map((e) => {
+    const what =
+      e.action === 'set-status'
+        ? `${e.statusBefore} → ${e.statusAfter}`
+        : e.action === 'delete'
+          ? e.permanent
+            ? 'deleted permanently'
+            : 'moved to the trash'
+          : e.ok
+            ? 'undone'
+            : `undo refused: ${e.reason}`;
+    return `${e.time}  ${e.user.padEnd(12)}  ${e.action.padEnd(10)}  ${e.ref}  ${what}`;
+  });
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,15 @@
+import { runCli } from './program.js';
+
+// `mobile-sessions list … | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+const exitCode = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+});
+// Not process.exit(): let stdout drain when it is a pipe.
+process.exitCode = exitCode;

@@ -1,0 +1,21 @@
+/** What a change made through the engine reports, per session. */
+import type { ErrorShape } from './errors.js';
+import type { SessionStatus } from './session.js';
+
+export interface ChangeResult {
+  ref: string;
+  /** `unchanged`: the file already had that status, nothing was written. */
+  outcome: 'changed' | 'unchanged' | 'deleted' | 'restored' | 'failed';
+  statusBefore: SessionStatus | null;
+  statusAfter: SessionStatus | null;
+  error: ErrorShape | null;
+}
+
+export interface ChangeReport {
+  /** The batch id in the audit log, null when nothing was recorded. */
+  batch: string | null;
+  results: ChangeResult[];
+}
+
+export const reportFailed = (report: ChangeReport): boolean =>
+  report.results.some((r) => r.outcome === 'failed');

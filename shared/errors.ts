@@ -1,0 +1,35 @@
+/** One error shape for every front door: a code for programs, a message for people. */
+
+export type ErrorCode =
+  | 'bad-request' // malformed or oversized request
+  | 'bad-ref' // not of the form <app folder>/<session id> or a bare session id
+  | 'unknown-ref' // no such session in the opened folder
+  | 'ambiguous-ref' // a bare id that several app folders hold
+  | 'not-a-session' // the file is a link, a directory, too large, or not a valid session
+  | 'conflict' // the file changed on disk between reading and writing
+  | 'root-missing' // the MobileApps folder is not there (anymore)
+  | 'nothing-to-undo'
+  | 'io'; // the file system refused (permissions, disk full, I/O error)
+
+export interface ErrorShape {
+  code: ErrorCode;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppError';
+    this.code = code;
+  }
+
+  toShape(): ErrorShape {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
