@@ -1,6 +1,7 @@
 /** Human-readable output of the CLI: short lines an admin reads in a terminal. */
 
 import type { ChangeReport } from '../../shared/changes.js';
+import type { WorkspaceDelta } from '../../shared/deltas.js';
 import type { FileProblem, SessionSummary } from '../../shared/session.js';
 import type { AuditEntry } from '../services/auditLog.js';
 import type { AppScan } from '../services/scanRoot.js';
@@ -76,4 +77,41 @@ export function formatLog(entries: AuditEntry[]): string {
     return `${e.time}  ${e.user.padEnd(12)}  ${e.action.padEnd(10)}  ${e.ref}  ${what}`;
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** One delta as one JSON object: its own fields, plus the session's status and problems at top level. */
+export function deltaToJson(delta: WorkspaceDelta): Record<string, unknown> {
+  if (delta.type === 'session-added' || delta.type === 'session-changed') {
+    return { ...delta, status: delta.session.status, problems: delta.session.problems };
+  }
+  return { ...delta };
+}
+
+export function formatDelta(delta: WorkspaceDelta): string | null {
+  switch (delta.type) {
+    case 'session-added':
+    case 'session-changed': {
+      const s = delta.session;
+      const mark = delta.type === 'session-added' ? '+' : '~';
+      const problems = s.problems.length ? `  [problems: ${s.problems.map((p) => p.code).join(',')}]` : '';
+      return `${mark} ${delta.ref}  ${s.status ?? '?'}  ${s.device.description ?? '-'}  ${s.email || '(guest)'}${problems}`;
+    }
+    case 'session-removed':
+      return `- ${delta.ref}`;
+    case 'problems-changed':
+      return delta.problems.length
+        ? delta.problems.map((p) => `! ${delta.path}: ${p.code}: ${p.message}`).join('\n')
+        : `✓ ${delta.path}: no longer a problem`;
+    case 'app-added':
+      return `+ app ${delta.folder} (${delta.app.name})`;
+    case 'app-removed':
+      return `- app ${delta.folder}`;
+    case 'app-changed':
+      return null; // counts: the session lines say it
+    case 'watcher-state':
+      return `[${delta.state}] ${delta.message}`;
+    case 'scan-progress':
+      return null;
+  }
+  return null;
 }

@@ -21,6 +21,8 @@ afterEach(async () => {
   await removeDir(dataDir);
 });
 
+let interrupt: () => void = () => {};
+
 async function cli(...args: string[]) {
   let stdout = '';
   let stderr = '';
@@ -32,6 +34,10 @@ async function cli(...args: string[]) {
       stderr += text;
     },
     env: { ...process.env, MOBILE_SESSIONS_DATA_DIR: dataDir },
+    untilInterrupted: () =>
+      new Promise<void>((resolve) => {
+        interrupt = resolve;
+      }),
   });
   return { code, stdout, stderr };
 }
@@ -154,3 +160,61 @@ describe('mobile-sessions accept / pend / delete / undo / log', () => {
     expect(result.stderr).toMatch(/Nothing to undo/);
   });
 });
+
+describe('mobile-sessions refresh and watch', () => {
+  it('refresh scans the first time, then prints only what changed', async () => {
+    const a = await writeSession(root, { status: 'pending' });
+    expect((await cli('refresh', root)).stdout).toMatch(/No cached index .* scanned 1 sessions/);
+    expect((await cli('refresh', root)).stdout).toBe('Nothing changed.\n');
+    await fs.writeFile(a.file, JSON.stringify({ ...a.json, status: 'accepted' }));
+    const b = await writeSession(root);
+    const changed = await cli('refresh', root, '--json');
+    const lines = changed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'session-changed', ref: a.ref, status: 'accepted', problems: [] }),
+        expect.objectContaining({ type: 'session-added', ref: b.ref, status: 'accepted' }),
+      ]),
+    );
+  });
+
+  it('watch prints each change as one JSON line until interrupted', async () => {
+    await writeSession(root);
+    let output = '';
+    const running = runCli(['watch', root, '--json'], {
+      stdout: (text) => {
+        output += text;
+      },
+      stderr: () => {},
+      env: { ...process.env, MOBILE_SESSIONS_DATA_DIR: dataDir },
+      untilInterrupted: () =>
+        new Promise<void>((resolve) => {
+          interrupt = resolve;
+        }),
+    });
+    await until(() => output.includes('"state":"watching"'));
+    const added = await writeSession(root, { status: 'pending' });
+    await until(() => output.includes(added.ref));
+    interrupt();
+    expect(await running).toBe(EXIT.ok);
+    const lines = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ type: 'session-added', ref: added.ref, status: 'pending', problems: [] }),
+    );
+    for (const line of lines) expect(line.type).toEqual(expect.any(String));
+  });
+});
+
+async function until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -5,13 +5,17 @@
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type ChangeReport, reportFailed } from '../../shared/changes.js';
+import type { WorkspaceDelta } from '../../shared/deltas.js';
 import { AppError } from '../../shared/errors.js';
 import { SESSION_STATUSES, type SessionStatus } from '../../shared/session.js';
 import { defaultDataDir } from '../services/dataDir.js';
 import { writeDemoFolder } from '../services/demoFolder.js';
-import { scanRoot } from '../services/scanRoot.js';
+import { loadIndexCache, saveIndexCache } from '../services/indexCache.js';
+import { scanRoot, syncIndex } from '../services/scanRoot.js';
 import { SessionActions } from '../services/sessionActions.js';
-import { formatApps, formatLog, formatProblems, formatReport } from './format.js';
+import { SessionIndex } from '../services/sessionIndex.js';
+import { Workspace } from '../services/workspace.js';
+import { deltaToJson, formatApps, formatDelta, formatLog, formatProblems, formatReport } from './format.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, problems: 3 } as const;
 
@@ -19,6 +23,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Resolves when the user interrupts a long-running command (Ctrl+C). */
+  untilInterrupted: () => Promise<void>;
 }
 
 const wholeNumber = (label: string, min: number) => (value: string) => {
@@ -129,6 +135,60 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(async (root: string, options: { json?: boolean }) => {
       const entries = await actionsFor(root).history();
       io.stdout(options.json ? json(entries) : formatLog(entries));
+    });
+
+  program
+    .command('watch')
+    .description('Print each change in the folder as it happens, until interrupted.')
+    .argument('<root>', 'the MobileApps folder')
+    .option('--polling', 'poll instead of native watching (network shares)')
+    .option('--json', 'one JSON object per line')
+    .action(async (root: string, options: { polling?: boolean; json?: boolean }) => {
+      const print = (deltas: WorkspaceDelta[]) => {
+        for (const delta of deltas) {
+          if (options.json) {
+            if (delta.type !== 'scan-progress') io.stdout(`${JSON.stringify(deltaToJson(delta))}\n`);
+          } else {
+            const line = formatDelta(delta);
+            if (line) io.stdout(`${line}\n`);
+          }
+        }
+      };
+      const workspace = await Workspace.open(path.resolve(root), {
+        dataDir: dataDir(),
+        polling: options.polling === true,
+      });
+      workspace.subscribe(print);
+      await workspace.settled;
+      await io.untilInterrupted();
+      await workspace.close();
+    });
+
+  program
+    .command('refresh')
+    .description('Print what changed since the cached index (a stat per file, a read only for what changed).')
+    .argument('<root>', 'the MobileApps folder')
+    .option('--json', 'one JSON object per line')
+    .action(async (root: string, options: { json?: boolean }) => {
+      const absolute = path.resolve(root);
+      const cached = await loadIndexCache(dataDir(), absolute);
+      const index = cached ?? new SessionIndex(absolute);
+      if (cached) cached.appChanges(cached.apps.keys());
+      const deltas = await syncIndex(index);
+      await saveIndexCache(dataDir(), index);
+      if (options.json) {
+        for (const delta of deltas) io.stdout(`${JSON.stringify(deltaToJson(delta))}\n`);
+        return;
+      }
+      if (!cached) {
+        const sessions = index.snapshot().apps.reduce((n, app) => n + app.counts.sessions, 0);
+        io.stdout(
+          `No cached index for ${absolute} yet: scanned ${sessions} sessions; the next refresh reports changes.\n`,
+        );
+        return;
+      }
+      const lines = deltas.map(formatDelta).filter((line): line is string => line !== null);
+      io.stdout(lines.length ? `${lines.join('\n')}\n` : 'Nothing changed.\n');
     });
 
   program

@@ -1,35 +1,35 @@
 /**
- * Scans a MobileApps folder from scratch: every app folder, every session file, judged. No single
- * file (junk, huge, link, vanished, unreadable) can stop the scan. Files are read one at a time,
- * synchronously, in short time slices (see sessionReader for why): one descriptor open at most.
+ * Brings an index in line with the disk. The same pass serves the first scan (every file is new,
+ * so it is read without a stat first) and Refresh (a file whose identity, size and times are
+ * unchanged costs one lstat, not a read). No single file (junk, huge, link, vanished, unreadable)
+ * can stop it. Files are read one at a time, synchronously, in short time slices (sessionReader
+ * says why): one descriptor open at most, and the event loop gets a turn every few milliseconds.
  */
-import { type Dirent, readdirSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { WorkspaceDelta } from '../../shared/deltas.js';
 import { AppError } from '../../shared/errors.js';
-import type { AppSummary, FileProblem, SessionSummary } from '../../shared/session.js';
-import { describeApp, readAppManifest } from './appFolder.js';
+import type { FileProblem } from '../../shared/session.js';
+import { readAppManifest } from './appFolder.js';
 import { describeFsError, errnoCode } from './fsErrors.js';
 import { problem } from './sessionChecks.js';
+import { type IndexSnapshot, SessionIndex } from './sessionIndex.js';
 import { isAppFolderName, isSessionFileName } from './sessionNames.js';
 import { type FileStamp, readSessionFile } from './sessionReader.js';
 import { TimeSlicer } from './timeSlices.js';
 
-export interface AppScan extends AppSummary {
-  sessions: SessionSummary[];
-}
+export type { IndexedApp as AppScan } from './sessionIndex.js';
 
-export interface ScanResult {
-  root: string;
-  apps: AppScan[];
-  /** Every problem of every file, parseable or not. */
-  problems: FileProblem[];
-  /** The stamp of every session file read, by `<folder>/<file>`, for incremental refresh. */
+export interface ScanResult extends IndexSnapshot {
+  /** The stamp of every file read, by `<folder>/<file>`. */
   stamps: Map<string, FileStamp>;
 }
 
-export interface ScanOptions {
-  /** Called between time slices and at the end: files read so far, files in all. */
+export interface SyncOptions {
+  /** Called between time slices and at the end: files looked at so far, files in all. */
   onProgress?: (scanned: number, total: number) => void;
+  /** Called between time slices with the deltas found so far, so the first rows show before the last file is read. */
+  onDeltas?: (deltas: WorkspaceDelta[]) => void;
 }
 
 /** Lists the root's app folders; a missing or unreadable root is an error the admin must see. */
@@ -76,49 +76,98 @@ export function listSessionCandidates(root: string, folder: string): AppFolderLi
   }
 }
 
-/** Reads one app folder's files into an app scan. */
-function assembleApp(
-  folder: string,
-  sessions: SessionSummary[],
-  broken: FileProblem[],
-  root: string,
-): AppScan {
-  const app = describeApp(folder, readAppManifest(path.join(root, folder)), sessions);
-  app.counts.problems = broken.length + sessions.filter((s) => s.problems.length > 0).length;
-  return { ...app, sessions };
+function sameStamp(file: string, known: FileStamp): boolean {
+  try {
+    const stats = lstatSync(file);
+    return (
+      stats.isFile() &&
+      stats.ino === known.ino &&
+      stats.size === known.size &&
+      stats.mtimeMs === known.mtimeMs &&
+      stats.ctimeMs === known.ctimeMs
+    );
+  } catch {
+    return false;
+  }
 }
 
-export async function scanRoot(root: string, options: ScanOptions = {}): Promise<ScanResult> {
-  const absoluteRoot = path.resolve(root);
-  const slicer = new TimeSlicer();
-  const folders = listAppFolders(absoluteRoot);
-  const listings = folders.map((folder) => listSessionCandidates(absoluteRoot, folder));
-  const total = listings.reduce((sum, listing) => sum + listing.candidates.length, 0);
-  let scanned = 0;
+/** Where a sync pass sends its deltas, and when it may pause. */
+export interface SyncSink {
+  emit: (deltas: WorkspaceDelta[]) => void;
+  /** Called after each file; may yield to the event loop. */
+  afterFile: () => Promise<void>;
+}
 
-  const apps: AppScan[] = [];
-  const problems: FileProblem[] = [];
-  const stamps = new Map<string, FileStamp>();
-  for (const [index, folder] of folders.entries()) {
-    const listing = listings[index] ?? { candidates: [], problem: null };
-    const sessions: SessionSummary[] = [];
-    const broken: FileProblem[] = listing.problem ? [listing.problem] : [];
-    for (const fileName of listing.candidates) {
-      const read = readSessionFile(absoluteRoot, folder, fileName);
-      if (read.kind === 'session') {
-        sessions.push(read.summary);
-        stamps.set(read.summary.ref, read.stamp);
-        for (const sessionProblem of read.summary.problems)
-          problems.push({ path: read.summary.ref, ...sessionProblem });
-      } else if (read.kind === 'broken') {
-        broken.push(read.problem);
-      }
-      scanned += 1;
-      await slicer.maybeYield(() => options.onProgress?.(scanned, total));
-    }
-    problems.push(...broken);
-    apps.push(assembleApp(folder, sessions, broken, absoluteRoot));
+/**
+ * Re-reads one app folder's listing and the files in it that changed (all of them when the
+ * folder is new to the index), and forgets the files that are gone.
+ */
+export async function syncAppFolder(
+  index: SessionIndex,
+  folder: string,
+  sink: SyncSink,
+  listing: AppFolderListing = listSessionCandidates(index.root, folder),
+): Promise<void> {
+  const root = index.root;
+  sink.emit(index.addApp(folder, readAppManifest(path.join(root, folder))));
+  sink.emit(index.setFolderProblem(folder, listing.problem));
+  const entry = index.apps.get(folder);
+  if (!entry) return;
+  const present = new Set(listing.candidates);
+  for (const name of [...entry.sessions.keys(), ...entry.broken.keys()]) {
+    if (name !== '' && !present.has(name)) sink.emit(index.applyRead(folder, name, { kind: 'absent' }));
   }
-  options.onProgress?.(scanned, total);
-  return { root: absoluteRoot, apps, problems, stamps };
+  for (const fileName of listing.candidates) {
+    const known = index.stamps.get(`${folder}/${fileName}`);
+    if (!known || !sameStamp(path.join(root, folder, fileName), known)) {
+      sink.emit(index.applyRead(folder, fileName, readSessionFile(root, folder, fileName)));
+    }
+    await sink.afterFile();
+  }
+  sink.emit(index.appChanges([folder]));
+}
+
+/** Brings the whole index in line with the disk; returns every delta (also given to `onDeltas` as they come). */
+export async function syncIndex(index: SessionIndex, options: SyncOptions = {}): Promise<WorkspaceDelta[]> {
+  const folders = listAppFolders(index.root);
+  const listings = folders.map((folder) => listSessionCandidates(index.root, folder));
+  const total = listings.reduce((sum, listing) => sum + listing.candidates.length, 0);
+  const all: WorkspaceDelta[] = [];
+  let pending: WorkspaceDelta[] = [];
+  let scanned = 0;
+  const flush = () => {
+    options.onProgress?.(scanned, total);
+    if (options.onDeltas && pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      options.onDeltas(batch);
+    }
+  };
+  const slicer = new TimeSlicer();
+  const sink: SyncSink = {
+    emit: (deltas) => {
+      if (deltas.length === 0) return;
+      all.push(...deltas);
+      if (options.onDeltas) pending.push(...deltas);
+    },
+    afterFile: () => {
+      scanned += 1;
+      return slicer.maybeYield(flush);
+    },
+  };
+  const onDisk = new Set(folders);
+  for (const folder of [...index.apps.keys()]) if (!onDisk.has(folder)) sink.emit(index.removeApp(folder));
+  for (const [i, folder] of folders.entries()) await syncAppFolder(index, folder, sink, listings[i]);
+  flush();
+  return all;
+}
+
+/** A full scan from scratch (the CLI's list and check). */
+export async function scanRoot(
+  root: string,
+  options: Omit<SyncOptions, 'onDeltas'> = {},
+): Promise<ScanResult> {
+  const index = new SessionIndex(path.resolve(root));
+  await syncIndex(index, options);
+  return { ...index.snapshot(), stamps: index.stamps };
 }
