@@ -15,7 +15,9 @@ import { scanRoot, syncIndex } from '../services/scanRoot.js';
 import { SessionActions } from '../services/sessionActions.js';
 import { SessionIndex } from '../services/sessionIndex.js';
 import { Workspace } from '../services/workspace.js';
+import { registerServeCommand } from '../web/serveCommand.js';
 import { deltaToJson, formatApps, formatDelta, formatLog, formatProblems, formatReport } from './format.js';
+import { registerPushCommands } from './pushCommands.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, problems: 3 } as const;
 
@@ -171,9 +173,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--json', 'one JSON object per line')
     .action(async (root: string, options: { json?: boolean }) => {
       const absolute = path.resolve(root);
-      const cached = await loadIndexCache(dataDir(), absolute);
-      const index = cached ?? new SessionIndex(absolute);
-      if (cached) cached.appChanges(cached.apps.keys());
+      const index = new SessionIndex(absolute);
+      const cached = await loadIndexCache(dataDir(), index);
+      if (cached) index.appChanges(index.apps.keys());
       const deltas = await syncIndex(index);
       await saveIndexCache(dataDir(), index);
       if (options.json) {
@@ -214,6 +216,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         );
       },
     );
+
+  registerServeCommand(program, io, dataDir);
+  registerPushCommands(program, io, setExit, dataDir);
 
   return program;
 }

@@ -78,8 +78,9 @@ export function listSessionCandidates(root: string, folder: string): AppFolderLi
 
 function sameStamp(file: string, known: FileStamp): boolean {
   try {
-    const stats = lstatSync(file);
+    const stats = lstatSync(file, { throwIfNoEntry: false });
     return (
+      stats !== undefined &&
       stats.isFile() &&
       stats.ino === known.ino &&
       stats.size === known.size &&
@@ -94,8 +95,8 @@ function sameStamp(file: string, known: FileStamp): boolean {
 /** Where a sync pass sends its deltas, and when it may pause. */
 export interface SyncSink {
   emit: (deltas: WorkspaceDelta[]) => void;
-  /** Called after each file; may yield to the event loop. */
-  afterFile: () => Promise<void>;
+  /** Called after each file; a promise means: await it (the event loop's turn). */
+  afterFile: () => Promise<void> | undefined;
 }
 
 /**
@@ -109,22 +110,30 @@ export async function syncAppFolder(
   listing: AppFolderListing = listSessionCandidates(index.root, folder),
 ): Promise<void> {
   const root = index.root;
-  sink.emit(index.addApp(folder, readAppManifest(path.join(root, folder))));
-  sink.emit(index.setFolderProblem(folder, listing.problem));
+  let changed = 0;
+  const emit = (deltas: WorkspaceDelta[]) => {
+    changed += deltas.length;
+    sink.emit(deltas);
+  };
+  emit(index.addApp(folder, readAppManifest(path.join(root, folder))));
+  emit(index.setFolderProblem(folder, listing.problem));
   const entry = index.apps.get(folder);
   if (!entry) return;
   const present = new Set(listing.candidates);
   for (const name of [...entry.sessions.keys(), ...entry.broken.keys()]) {
-    if (name !== '' && !present.has(name)) sink.emit(index.applyRead(folder, name, { kind: 'absent' }));
+    if (name !== '' && !present.has(name)) emit(index.applyRead(folder, name, { kind: 'absent' }));
   }
+  const folderPath = path.join(root, folder) + path.sep;
   for (const fileName of listing.candidates) {
     const known = index.stamps.get(`${folder}/${fileName}`);
-    if (!known || !sameStamp(path.join(root, folder, fileName), known)) {
-      sink.emit(index.applyRead(folder, fileName, readSessionFile(root, folder, fileName)));
+    if (!known || !sameStamp(folderPath + fileName, known)) {
+      emit(index.applyRead(folder, fileName, readSessionFile(root, folder, fileName)));
     }
-    await sink.afterFile();
+    const pause = sink.afterFile();
+    if (pause) await pause;
   }
-  sink.emit(index.appChanges([folder]));
+  // Counts and labels are recomputed only when something in the folder changed.
+  if (changed > 0) sink.emit(index.appChanges([folder]));
 }
 
 /** Brings the whole index in line with the disk; returns every delta (also given to `onDeltas` as they come). */
@@ -152,7 +161,7 @@ export async function syncIndex(index: SessionIndex, options: SyncOptions = {}):
     },
     afterFile: () => {
       scanned += 1;
-      return slicer.maybeYield(flush);
+      return slicer.pause(flush);
     },
   };
   const onDisk = new Set(folders);

@@ -47,6 +47,20 @@ export function judgeSession(json: Record<string, unknown>, folder: string, file
 }
 
 const field = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/**
+ * Device models, OS versions, app ids and languages repeat across thousands of sessions: one
+ * shared copy of each keeps the index small (JSON.parse makes a new string every time).
+ */
+const interned = new Map<string, string>();
+const MAX_INTERNED = 20_000;
+function shared(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const known = interned.get(value);
+  if (known !== undefined) return known;
+  if (interned.size < MAX_INTERNED && value.length <= 200) interned.set(value, value);
+  return value;
+}
 const objectAt = (json: Record<string, unknown>, key: string): Record<string, unknown> => {
   const value = json[key];
   return value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -90,20 +104,20 @@ export function summarizeSession(
     email: field(json.email),
     device: {
       id: field(device.id),
-      description: field(device.description),
-      os: field(device.os),
-      version: field(device.version),
+      description: shared(device.description),
+      os: shared(device.os),
+      version: shared(device.version),
       simulator: device.simulator === true,
       jailbroken: device.jb === true,
       pushRegistered: typeof device.token === 'string' && device.token.length > 0,
     },
     application: {
-      id: field(application.id),
-      name: field(application.name),
-      version: field(application.version),
+      id: shared(application.id),
+      name: shared(application.name),
+      version: shared(application.version),
     },
-    team: { id: field(team.id), name: field(team.name) },
-    language: { id: field(language.id), code: field(language.code), region: field(language.region) },
+    team: { id: shared(team.id), name: shared(team.name) },
+    language: { id: shared(language.id), code: shared(language.code), region: shared(language.region) },
     session: { id: field(session.id), ip: field(session.ip) },
     firstSeen: firstSeenOf(times),
     modified: new Date(times.mtimeMs).toISOString(),

@@ -16,6 +16,7 @@ import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type { DeltaListener, WatcherState, WorkspaceDelta } from '../../shared/deltas.js';
 import { AppError } from '../../shared/errors.js';
+import type { AppSummary, SessionSummary } from '../../shared/session.js';
 import { type FolderWatcher, type WatchEvent, watchByPolling, watchWithChokidar } from './folderWatcher.js';
 import { errnoCode } from './fsErrors.js';
 import { loadIndexCache, saveIndexCache } from './indexCache.js';
@@ -66,6 +67,8 @@ export class Workspace {
   private flushTimer: NodeJS.Timeout | null = null;
   private rootTimer: NodeJS.Timeout | null = null;
   private cacheTimer: NodeJS.Timeout | null = null;
+  /** App folders whose cache entry is out of date. */
+  private readonly dirtyFolders = new Set<string>();
   /** Index updates run one at a time: each may yield between time slices. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -91,9 +94,12 @@ export class Workspace {
       dataDir: options.dataDir,
       startNativeWatcher: options.startNativeWatcher ?? watchWithChokidar,
     };
+    // The first scan starts on the next turn of the event loop, so whoever opened the workspace
+    // can subscribe first and receive the sessions as they are read.
+    const nextTurn = new Promise<void>((resolve) => setImmediate(resolve));
     this.ready = fromCache
       ? Promise.resolve()
-      : this.enqueue(() => syncIndex(this.index, this.scanReporting())).then(() => {});
+      : nextTurn.then(() => this.enqueue(() => syncIndex(this.index, this.scanReporting()))).then(() => {});
     this.settled = this.ready.then(() => this.startWatching());
     this.settled.catch(() => {});
   }
@@ -105,9 +111,10 @@ export class Workspace {
   static async open(root: string, options: WorkspaceOptions): Promise<Workspace> {
     const absolute = path.resolve(root);
     listAppFolders(absolute); // a clear error now if the root is not there
-    const cached = await loadIndexCache(options.dataDir, absolute);
-    if (cached) cached.appChanges(cached.apps.keys()); // these summaries are what a listener sees first
-    return new Workspace(absolute, cached ?? new SessionIndex(absolute), options, cached !== null);
+    const index = new SessionIndex(absolute);
+    const fromCache = await loadIndexCache(options.dataDir, index);
+    if (fromCache) index.appChanges(index.apps.keys()); // these summaries are what a listener sees first
+    return new Workspace(absolute, index, options, fromCache);
   }
 
   subscribe(listener: DeltaListener): () => void {
@@ -115,8 +122,30 @@ export class Workspace {
     return () => this.listeners.delete(listener);
   }
 
+  /** Everything, sorted (O(n log n)): for the CLI, tests and the problems list. */
   snapshot(): IndexSnapshot {
     return this.index.snapshot();
+  }
+
+  /** The sessions of one app folder (or all), unsorted, without copying the index. */
+  sessions(folder: string | null): SessionSummary[] {
+    const out: SessionSummary[] = [];
+    for (const app of this.index.apps.values()) {
+      if (folder === null || app.folder === folder)
+        for (const session of app.sessions.values()) out.push(session);
+    }
+    return out;
+  }
+
+  /** Whether the index holds this file, as a session or as a broken file. */
+  knows(folder: string, fileName: string): boolean {
+    const app = this.index.apps.get(folder);
+    return app !== undefined && (app.sessions.has(fileName) || app.broken.has(fileName));
+  }
+
+  /** The apps' summaries (labels and counts), by folder name. */
+  apps(): AppSummary[] {
+    return [...this.index.apps.keys()].sort().flatMap((folder) => this.index.summarizeApp(folder) ?? []);
   }
 
   get watcherState(): { state: WatcherState; message: string } {
@@ -143,7 +172,7 @@ export class Workspace {
     await this.watcher?.close();
     this.watcher = null;
     await this.queue.catch(() => {});
-    if (rootIdentity(this.root)) await saveIndexCache(this.options.dataDir, this.index).catch(() => {});
+    if (rootIdentity(this.root)) await this.saveCache();
     this.setState('stopped', 'Closed.');
   }
 
@@ -158,8 +187,8 @@ export class Workspace {
 
   private emit(deltas: WorkspaceDelta[]): void {
     if (deltas.length === 0 || this.closed) return;
-    if (deltas.some((d) => d.type !== 'scan-progress' && d.type !== 'watcher-state'))
-      this.scheduleCacheSave();
+    for (const delta of deltas) if ('folder' in delta) this.dirtyFolders.add(delta.folder);
+    if (this.dirtyFolders.size > 0) this.scheduleCacheSave();
     for (const listener of this.listeners) {
       try {
         listener(deltas);
@@ -279,7 +308,7 @@ export class Workspace {
     }
     const deltas: WorkspaceDelta[] = [];
     const touched = new Set<string>();
-    const sink = { emit: (d: WorkspaceDelta[]) => deltas.push(...d), afterFile: () => Promise.resolve() };
+    const sink = { emit: (d: WorkspaceDelta[]) => deltas.push(...d), afterFile: () => undefined };
     const folders = new Set(events.flatMap((e) => (e.kind === 'folder' ? [e.folder] : [])));
     for (const folder of folders) {
       if (isDirectory(path.join(this.root, folder))) await syncAppFolder(this.index, folder, sink);
@@ -340,12 +369,23 @@ export class Workspace {
     await this.startWatching();
   }
 
+  /** Saves the app folders that changed since the last save (a few KB for a few changes). */
+  private async saveCache(): Promise<void> {
+    const folders = [...this.dirtyFolders];
+    this.dirtyFolders.clear();
+    if (folders.length === 0) return;
+    try {
+      await saveIndexCache(this.options.dataDir, this.index, folders);
+    } catch {
+      for (const folder of folders) this.dirtyFolders.add(folder); // next time
+    }
+  }
+
   private scheduleCacheSave(): void {
     if (this.cacheTimer) return;
     this.cacheTimer = setTimeout(() => {
       this.cacheTimer = null;
-      if (!this.closed && rootIdentity(this.root))
-        void saveIndexCache(this.options.dataDir, this.index).catch(() => {});
+      if (!this.closed && rootIdentity(this.root)) void this.enqueue(() => this.saveCache());
     }, this.options.cacheSaveDelayMs);
     this.cacheTimer.unref?.();
   }

@@ -1,0 +1,38 @@
+/**
+ * New pending sessions, told to the admin: a desktop notification (click: that session) and the
+ * pending count on the dock or taskbar badge (macOS and Linux Unity; Windows has no badge count).
+ */
+import type { WorkspaceDelta } from '../../shared/deltas.js';
+
+export interface NotifierPorts {
+  notify: (title: string, body: string, onClick: () => void) => void;
+  setBadgeCount: (count: number) => void;
+  focusSession: (ref: string) => void;
+}
+
+/** The new pending sessions in a batch of deltas (not those read by the first scan). */
+export function newPendingSessions(deltas: WorkspaceDelta[]): { ref: string; label: string }[] {
+  return deltas.flatMap((delta) =>
+    delta.type === 'session-added' && delta.session.status === 'pending'
+      ? [{ ref: delta.ref, label: delta.session.device.description ?? delta.session.id }]
+      : [],
+  );
+}
+
+export function announcePending(deltas: WorkspaceDelta[], ports: NotifierPorts): void {
+  const fresh = newPendingSessions(deltas);
+  const first = fresh[0];
+  if (!first) return;
+  const title =
+    fresh.length === 1
+      ? 'A device is waiting for approval'
+      : `${fresh.length} devices are waiting for approval`;
+  const body =
+    fresh.length === 1
+      ? `${first.label} (${first.ref.split('/')[0]})`
+      : fresh
+          .map((f) => f.label)
+          .slice(0, 3)
+          .join(', ');
+  ports.notify(title, body, () => ports.focusSession(first.ref));
+}

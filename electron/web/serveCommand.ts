@@ -1,0 +1,97 @@
+/**
+ * `mobile-sessions serve`: the browser mode, for admins on a headless 4D Server host and for the
+ * end-to-end tests. Starts the engine and the HTTP front door and prints the URL with its token.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { AppError } from '../../shared/errors.js';
+import type { CliIo } from '../cli/program.js';
+import { AppService, ensureDemoFolder } from '../services/appService.js';
+import { writeDemoFolder } from '../services/demoFolder.js';
+import { startDemoServer } from '../services/demoServer.js';
+import { startWebServer } from './server.js';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** The built renderer, next to the built CLI (out/node/cli.js → out/renderer). */
+export function defaultRendererDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
+}
+
+export const DEMO_OPTIONS = { apps: 5, sessions: 300, seed: 1, withProblems: true } as const;
+
+export function registerServeCommand(program: Command, io: CliIo, dataDir: () => string): void {
+  program
+    .command('serve')
+    .description('Serve the app to a browser (browser mode); prints the URL with its access token.')
+    .argument('[root]', 'the MobileApps folder to open')
+    .option('--port <n>', 'port (0: any free port)', (v) => Number.parseInt(v, 10), 0)
+    .option('--host <h>', 'address to bind (default loopback only)', '127.0.0.1')
+    .option('--token <t>', 'access token (default: a new random one)')
+    .option('--demo', 'without a root: create a demo folder and open it')
+    .option('--polling', 'poll the folder instead of native watching (network shares)')
+    .option(
+      '--double',
+      'start a 4D Server double on loopback for the folder and push to it (implied by --demo)',
+    )
+    .action(
+      async (
+        root: string | undefined,
+        options: {
+          port: number;
+          host: string;
+          token?: string;
+          demo?: boolean;
+          polling?: boolean;
+          double?: boolean;
+        },
+      ) => {
+        if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+          throw new AppError('bad-request', '--port must be a number from 0 to 65535.');
+        }
+        const rendererDir = defaultRendererDir();
+        if (!existsSync(path.join(rendererDir, 'index.html'))) {
+          throw new AppError('io', `The built UI is missing (${rendererDir}): run "npm run build" first.`);
+        }
+        const service = new AppService({
+          dataDir: dataDir(),
+          hooks: {
+            platform: 'browser',
+            createDemo: () =>
+              ensureDemoFolder(dataDir(), (demoRoot) => writeDemoFolder(demoRoot, DEMO_OPTIONS)),
+          },
+        });
+        if (root) await service.handlers.openRoot({ root, polling: options.polling === true });
+        else if (options.demo) await service.handlers.openDemo({});
+        const opened = service.state().root;
+        // --demo pushes to the demo's double (AppService starts it); --double gives a folder one.
+        const double = root && opened && options.double ? await startDemoServer(opened, service.push) : null;
+        const doubleUrl =
+          opened && (double || service.state().demo) ? (await service.push.getSettings(opened))?.url : null;
+        if (doubleUrl) io.stderr(`A 4D Server double (not a real 4D Server) answers Push at ${doubleUrl}.\n`);
+        const token = options.token ?? randomBytes(24).toString('base64url');
+        const server = await startWebServer({
+          service,
+          rendererDir,
+          host: options.host,
+          port: options.port,
+          token,
+          log: (message, error) =>
+            io.stderr(`${message}: ${error instanceof Error ? error.message : String(error)}\n`),
+        });
+        if (!LOOPBACK.has(options.host)) {
+          io.stderr(
+            `Warning: listening on ${options.host}, reachable from other machines; anyone with the token can change sessions. Prefer HTTPS through a reverse proxy.\n`,
+          );
+        }
+        io.stdout(`Mobile Sessions is running at ${server.url}\n`);
+        await io.untilInterrupted();
+        await server.close();
+        await double?.close();
+        await service.close();
+      },
+    );
+}

@@ -1,0 +1,190 @@
+/**
+ * The browser mode's front door: the built renderer and the contract over HTTP (requests) and
+ * Server-Sent Events (events). It maps its transport onto `dispatch` and nothing more.
+ *
+ * Security: bound to loopback unless told otherwise; every request needs the access token (from
+ * the URL once, then an HttpOnly SameSite=Strict cookie, or an `Authorization: Bearer` header);
+ * a `Host` or `Origin` that is not the server's own is refused (DNS rebinding, cross-site
+ * requests); request bodies are size-limited.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type AppEvent, MAX_REQUEST_BYTES } from '../../shared/contract.js';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
+import type { AppService } from '../services/appService.js';
+import { dispatch } from '../services/dispatch.js';
+import { readStaticFile } from '../services/staticFiles.js';
+
+export interface WebServerOptions {
+  service: AppService;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  host: string;
+  /** 0: any free port. */
+  port: number;
+  token: string;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface WebServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const TOKEN_COOKIE = 'mobile_sessions_token';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+const HEARTBEAT_MS = 15_000;
+
+function sameToken(given: string | null | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookie(request: IncomingMessage, name: string): string | null {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return null;
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  contentType: string,
+  extra: Record<string, string> = {},
+) {
+  response.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+    ...extra,
+  });
+  response.end(body);
+}
+
+const sendJson = (response: ServerResponse, status: number, value: unknown) =>
+  send(response, status, JSON.stringify(value), 'application/json; charset=utf-8');
+
+const refuse = (response: ServerResponse, status: number, message: string) =>
+  sendJson(response, status, {
+    ok: false,
+    error: { code: 'bad-request', message },
+  });
+
+async function readBody(request: IncomingMessage): Promise<string | null> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_REQUEST_BYTES) return null;
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of request) {
+    total += (chunk as Buffer).length;
+    if (total > MAX_REQUEST_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const log = options.log ?? (() => {});
+  let allowedHosts = new Set<string>();
+  const clients = new Set<ServerResponse>();
+
+  const server = http.createServer(async (request, response) => {
+    try {
+      const host = request.headers.host ?? '';
+      if (!allowedHosts.has(host))
+        return refuse(response, 403, 'This server only answers to its own address.');
+      const origin = request.headers.origin;
+      if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ''))) {
+        return refuse(response, 403, 'Cross-site requests are refused.');
+      }
+      const url = new URL(request.url ?? '/', `http://${host}`);
+      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const fromUrl = url.searchParams.get('token');
+      const authorized = [bearer, fromUrl, cookie(request, TOKEN_COOKIE)].some((t) =>
+        sameToken(t, options.token),
+      );
+      if (!authorized)
+        return refuse(response, 401, 'Missing or wrong access token: open the URL that `serve` printed.');
+
+      if (url.pathname.startsWith('/api/')) {
+        if (url.pathname === '/api/events' && request.method === 'GET') return openEventStream(response);
+        if (request.method !== 'POST') return refuse(response, 405, 'Requests are POSTed.');
+        const body = await readBody(request);
+        if (body === null)
+          return refuse(response, 413, `The request body is larger than ${MAX_REQUEST_BYTES} bytes.`);
+        let params: unknown;
+        try {
+          params = body === '' ? {} : JSON.parse(body);
+        } catch {
+          return refuse(response, 400, 'The request body is not JSON.');
+        }
+        const envelope = await dispatch(options.service, url.pathname.slice('/api/'.length), params, log);
+        return sendJson(response, envelope.ok || envelope.error.code !== 'bad-request' ? 200 : 400, envelope);
+      }
+
+      if (request.method !== 'GET' && request.method !== 'HEAD')
+        return refuse(response, 405, 'Method not allowed.');
+      const file = await readStaticFile(options.rendererDir, url.pathname);
+      if (!file) return refuse(response, 404, 'Not found.');
+      // The token came in the URL once: from now on the browser sends it as a cookie no other site can use.
+      const extra = fromUrl
+        ? { 'Set-Cookie': `${TOKEN_COOKIE}=${options.token}; HttpOnly; SameSite=Strict; Path=/` }
+        : undefined;
+      return send(response, 200, file.body, file.contentType, extra);
+    } catch (error) {
+      log('browser-mode request failed', error);
+      if (!response.headersSent) refuse(response, 500, 'Internal error.');
+      else response.end();
+    }
+  });
+
+  function openEventStream(response: ServerResponse): void {
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      Connection: 'keep-alive',
+    });
+    response.write(': connected\n\n');
+    clients.add(response);
+    const unsubscribe = options.service.subscribe((event: AppEvent) => {
+      response.write(`data: ${JSON.stringify(event)}\n\n`);
+    });
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    response.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      clients.delete(response);
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  allowedHosts = new Set([`${hostForUrl}:${port}`]);
+  if (LOOPBACK.has(options.host))
+    for (const name of ['127.0.0.1', 'localhost', '[::1]']) allowedHosts.add(`${name}:${port}`);
+
+  return {
+    url: `http://${hostForUrl}:${port}/?token=${options.token}`,
+    port,
+    close: async () => {
+      for (const client of clients) client.end();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections(); // idle keep-alive connections would hold close() for seconds
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The renderer's one way to the engine. Components never know which transport is underneath:
+ * the preload's bridge in Electron, HTTP + Server-Sent Events in a browser.
+ */
+import type {
+  AppEvent,
+  Envelope,
+  RequestName,
+  RequestParams,
+  RequestResult,
+} from '../../../shared/contract.js';
+import type { ErrorShape } from '../../../shared/errors.js';
+import type { ConfirmModel, DesktopBridge, MenuCommandMessage, MenuItemModel } from '../../../shared/ipc.js';
+
+export class ApiError extends Error {
+  readonly code: ErrorShape['code'];
+
+  constructor(shape: ErrorShape) {
+    super(shape.message);
+    this.code = shape.code;
+  }
+}
+
+export interface ApiClient {
+  kind: 'desktop' | 'browser';
+  request<M extends RequestName>(method: M, params: RequestParams<M>): Promise<RequestResult<M>>;
+  subscribe(listener: (event: AppEvent) => void): () => void;
+  onMenuCommand(listener: (message: MenuCommandMessage) => void): () => void;
+  /** Native menu in Electron; null in a browser, where the DOM menu shows the same model. */
+  showNativeContextMenu: ((items: MenuItemModel[]) => Promise<string | null>) | null;
+  /** Native folder picker in Electron; null in a browser, where the admin types the path. */
+  pickFolder: (() => Promise<string | null>) | null;
+  /** Native confirmation in Electron; null in a browser, where a DOM dialog asks. */
+  confirm: ((model: ConfirmModel) => Promise<boolean>) | null;
+  /** The path of a dropped folder (Electron only). */
+  pathForFile(file: File): string | null;
+}
+
+function unwrap<T>(envelope: Envelope<T> | null): T {
+  if (envelope === null) throw new ApiError({ code: 'bad-request', message: 'The request was refused.' });
+  if (!envelope.ok) throw new ApiError(envelope.error);
+  return envelope.result;
+}
+
+export function desktopClient(bridge: DesktopBridge): ApiClient {
+  void bridge.rendererReady();
+  return {
+    kind: 'desktop',
+    request: async (method, params) =>
+      unwrap((await bridge[method](params)) as Envelope<RequestResult<typeof method>> | null),
+    subscribe: (listener) => bridge.onEvent(listener),
+    onMenuCommand: (listener) => bridge.onMenuCommand(listener),
+    showNativeContextMenu: (items) => bridge.showContextMenu(items),
+    pickFolder: () => bridge.pickFolder(),
+    confirm: (model) => bridge.confirm(model),
+    pathForFile: (file) => bridge.pathForFile(file),
+  };
+}
+
+export function browserClient(): ApiClient {
+  // The token arrives in the URL once; the server answers with a cookie, so the URL can drop it.
+  const url = new URL(window.location.href);
+  const token = url.searchParams.get('token');
+  if (token) {
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.toString());
+  }
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  return {
+    kind: 'browser',
+    request: async (method, params) => {
+      const response = await fetch(`/api/${method}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(params),
+      });
+      let envelope: Envelope<RequestResult<typeof method>>;
+      try {
+        envelope = await response.json();
+      } catch {
+        throw new ApiError({ code: 'io', message: `The server answered ${response.status} without JSON.` });
+      }
+      return unwrap(envelope);
+    },
+    subscribe: (listener) => {
+      const source = new EventSource('/api/events');
+      source.onmessage = (message) => listener(JSON.parse(message.data) as AppEvent);
+      return () => source.close();
+    },
+    onMenuCommand: () => () => {},
+    showNativeContextMenu: null,
+    pickFolder: null,
+    confirm: null,
+    pathForFile: () => null,
+  };
+}
+
+export function createClient(): ApiClient {
+  const bridge = (window as { mobileSessions?: DesktopBridge }).mobileSessions;
+  return bridge ? desktopClient(bridge) : browserClient();
+}

@@ -1,0 +1,182 @@
+/**
+ * The one contract between the engine and every front door (Electron IPC, the browser-mode
+ * server, and through them the renderer): request names, their parameters as runtime schemas
+ * (validated on arrival, whatever the transport), their results, the events, the error shape.
+ * A feature added here works through every door.
+ */
+import { z } from 'zod';
+import type { ChangeReport } from './changes.js';
+import type { WatcherState, WorkspaceDelta } from './deltas.js';
+import type { ErrorShape } from './errors.js';
+import {
+  type PrePushCheck,
+  type PushResult,
+  type ServerSettingsView,
+  serverSettingsPatchSchema,
+  type UnpushedSummary,
+} from './push.js';
+import type { AppSummary, FileProblem, Problem, SessionStatus, SessionSummary } from './session.js';
+
+/** Requests larger than this are refused before parsing (a bulk change of 10,000 refs fits). */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+export const MAX_REFS_PER_REQUEST = 10_000;
+export const MAX_ROWS_PER_QUERY = 1000;
+
+const ref = z.string().min(1).max(512);
+const status = z.enum(['accepted', 'pending']);
+
+export const SORT_KEYS = [
+  'device',
+  'status',
+  'os',
+  'email',
+  'appVersion',
+  'language',
+  'firstSeen',
+  'modified',
+  'ip',
+  'simulator',
+  'app',
+] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export const sessionFilterSchema = z.strictObject({
+  /** One app folder, or null for all apps. */
+  folder: z.string().min(1).max(255).nullable().default(null),
+  /** Matches device, e-mail, session id and IP, case-insensitively. */
+  search: z.string().max(200).default(''),
+  status: status.nullable().default(null),
+  /** Operating system name as in the files (`iOS`, `iPadOS`, `Android`), case-insensitive. */
+  os: z.string().max(50).nullable().default(null),
+  simulator: z.boolean().nullable().default(null),
+  /** Only sessions whose file has problems. */
+  problemsOnly: z.boolean().default(false),
+  /** null: pending first, then newest first. */
+  sort: z
+    .strictObject({ key: z.enum(SORT_KEYS), direction: z.enum(['asc', 'desc']) })
+    .nullable()
+    .default(null),
+});
+export type SessionFilter = z.input<typeof sessionFilterSchema>;
+export type ResolvedSessionFilter = z.output<typeof sessionFilterSchema>;
+
+const empty = z.strictObject({});
+
+export const requestSchemas = {
+  getState: empty,
+  openRoot: z.strictObject({ root: z.string().min(1).max(4096), polling: z.boolean().optional() }),
+  /** Creates a demo folder (and, in the browser mode, a 4D Server double) and opens it. */
+  openDemo: empty,
+  closeRoot: empty,
+  recentRoots: empty,
+  listApps: empty,
+  querySessions: z.strictObject({
+    filter: sessionFilterSchema,
+    offset: z.number().int().min(0).max(10_000_000),
+    limit: z.number().int().min(1).max(MAX_ROWS_PER_QUERY),
+  }),
+  getSession: z.strictObject({ ref }),
+  listProblems: empty,
+  setStatus: z.strictObject({ refs: z.array(ref).min(1).max(MAX_REFS_PER_REQUEST), status }),
+  /** Every session matching a filter, as the table shows it ("Accept all 42 matching"). */
+  setStatusMatching: z.strictObject({ filter: sessionFilterSchema, status }),
+  deleteSessions: z.strictObject({
+    refs: z.array(ref).min(1).max(MAX_REFS_PER_REQUEST),
+    permanent: z.boolean().default(false),
+  }),
+  undo: empty,
+  reveal: z.strictObject({ ref }),
+  refresh: empty,
+  exportCsv: z.strictObject({ filter: sessionFilterSchema }),
+  /** The open folder's server settings (never a secret), unpushed changes and last push. */
+  getPushState: empty,
+  saveServerSettings: z.strictObject({
+    settings: serverSettingsPatchSchema,
+    /** Kept in the OS keychain (desktop) or in the server's memory (browser mode); never returned. */
+    secret: z.string().min(1).max(4096).optional(),
+  }),
+  prePushCheck: empty,
+  push: empty,
+} as const;
+
+export type RequestName = keyof typeof requestSchemas;
+export type RequestParams<M extends RequestName> = z.input<(typeof requestSchemas)[M]>;
+export type ResolvedParams<M extends RequestName> = z.output<(typeof requestSchemas)[M]>;
+
+export interface AppState {
+  root: string | null;
+  /** True when the open folder is the demo made by the app. */
+  demo: boolean;
+  watcher: { state: WatcherState; message: string };
+  scan: { scanned: number; total: number } | null;
+  /** Where the front door can reveal files: a file manager (desktop) or only show the path (browser). */
+  revealKind: 'file-manager' | 'path';
+  platform: 'darwin' | 'win32' | 'linux' | 'browser';
+}
+
+export interface SessionPage {
+  /** Sessions in the selected app (or all apps). */
+  total: number;
+  /** Sessions matching the filter. */
+  matching: number;
+  /** Of those, pending. */
+  matchingPending: number;
+  offset: number;
+  rows: SessionSummary[];
+}
+
+export interface SessionDetails {
+  summary: SessionSummary;
+  /** The file's JSON, pretty-printed, with every `password` value masked. */
+  json: string;
+  /** Absolute path of the file. */
+  path: string;
+}
+
+export interface RevealResult {
+  /** Absolute path of the file; the browser mode shows it with a copy button. */
+  path: string;
+  revealed: boolean;
+}
+
+export interface RequestResults {
+  getState: AppState;
+  openRoot: AppState;
+  openDemo: AppState;
+  closeRoot: AppState;
+  recentRoots: string[];
+  listApps: AppSummary[];
+  querySessions: SessionPage;
+  getSession: SessionDetails;
+  listProblems: FileProblem[];
+  setStatus: ChangeReport;
+  setStatusMatching: ChangeReport;
+  deleteSessions: ChangeReport;
+  undo: ChangeReport;
+  reveal: RevealResult;
+  refresh: { changes: number };
+  exportCsv: { fileName: string; csv: string };
+  getPushState: PushState;
+  saveServerSettings: PushState;
+  prePushCheck: PrePushCheck;
+  push: PushResult;
+}
+
+export interface PushState {
+  settings: ServerSettingsView | null;
+  unpushed: UnpushedSummary;
+}
+
+export type RequestResult<M extends RequestName> = RequestResults[M];
+
+/** What a request answers on the wire, whatever the transport. */
+export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ErrorShape };
+
+/** Events pushed to the renderer. */
+export type AppEvent = { type: 'deltas'; deltas: WorkspaceDelta[] } | { type: 'state'; state: AppState };
+
+export type { AppSummary, ChangeReport, FileProblem, Problem, SessionStatus, SessionSummary };
+
+// Every request has a name in shared/ipc.ts's REQUEST_NAMES (checked by the type below).
+type MissingFromIpc = Exclude<RequestName, typeof import('./ipc.js').REQUEST_NAMES[number]>;
+export const IPC_NAMES_COMPLETE: MissingFromIpc extends never ? true : never = true;

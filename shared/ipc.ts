@@ -1,0 +1,92 @@
+/**
+ * The Electron IPC surface, declared once for main and preload. No zod here: the preload is
+ * bundled for the sandbox and stays small; main validates every message against the contract.
+ */
+import type { RequestName } from './contract.js';
+
+export const IPC = {
+  /** invoke(method, params) → Envelope */
+  request: 'mobile-sessions:request',
+  /** main → renderer: AppEvent */
+  event: 'mobile-sessions:event',
+  /** renderer → main: listening, send queued events */
+  rendererReady: 'mobile-sessions:renderer-ready',
+  /** invoke(MenuItemModel[]) → chosen id or null */
+  contextMenu: 'mobile-sessions:context-menu',
+  /** invoke() → folder path or null */
+  pickFolder: 'mobile-sessions:pick-folder',
+  /** invoke(ConfirmModel) → boolean */
+  confirm: 'mobile-sessions:confirm',
+  /** main → renderer: a MenuCommandMessage */
+  menuCommand: 'mobile-sessions:menu-command',
+} as const;
+
+/** Every contract request, so the preload can expose one named method each. */
+export const REQUEST_NAMES = [
+  'getState',
+  'openRoot',
+  'openDemo',
+  'closeRoot',
+  'recentRoots',
+  'listApps',
+  'querySessions',
+  'getSession',
+  'listProblems',
+  'setStatus',
+  'setStatusMatching',
+  'deleteSessions',
+  'undo',
+  'reveal',
+  'refresh',
+  'exportCsv',
+  'getPushState',
+  'saveServerSettings',
+  'prePushCheck',
+  'push',
+] as const satisfies readonly RequestName[];
+
+/** A context menu as plain data: the renderer builds it, main shows it natively, the chosen id comes back. */
+export type MenuItemModel =
+  | { type: 'item'; id: string; label: string; enabled?: boolean; accelerator?: string }
+  | { type: 'separator' };
+
+export interface ConfirmModel {
+  message: string;
+  detail?: string;
+  confirmLabel: string;
+  cancelLabel?: string;
+  destructive?: boolean;
+}
+
+/** What the application menu asks the renderer to do. */
+export type MenuCommand =
+  | 'open-folder'
+  | 'refresh'
+  | 'show-problems'
+  | 'accept'
+  | 'set-pending'
+  | 'reveal'
+  | 'move-to-trash'
+  | 'undo'
+  | 'push-setup'
+  | 'close-folder'
+  /** A notification was clicked: select this session. */
+  | 'focus-session';
+
+export interface MenuCommandMessage {
+  command: MenuCommand;
+  ref?: string;
+}
+
+/** What the preload exposes as `window.mobileSessions` (the renderer's desktop transport). */
+export type DesktopBridge = {
+  [M in (typeof REQUEST_NAMES)[number]]: (params?: unknown) => Promise<unknown>;
+} & {
+  onEvent(listener: (event: import('./contract.js').AppEvent) => void): () => void;
+  onMenuCommand(listener: (message: MenuCommandMessage) => void): () => void;
+  rendererReady(): Promise<unknown>;
+  showContextMenu(items: MenuItemModel[]): Promise<string | null>;
+  pickFolder(): Promise<string | null>;
+  confirm(model: ConfirmModel): Promise<boolean>;
+  pathForFile(file: File): string;
+};
