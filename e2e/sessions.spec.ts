@@ -223,3 +223,14 @@ test('pushes to the 4D Server double: says what will happen, then what the serve
   await expect(push).toHaveText(/^Push$/);
   await expect(page.getByText(/Last push/)).toBeVisible();
 });
+
+test('stays usable at 200% zoom (half the viewport)', async ({ app }) => {
+  const { page } = app;
+  await page.setViewportSize({ width: 700, height: 430 });
+  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeInViewport();
+  await expect(page.getByRole('button', { name: /^Push/ })).toBeInViewport();
+  await expect(grid(app).locator('[role="row"][data-ref]').first()).toBeInViewport();
+  await expect(
+    page.getByRole('navigation', { name: 'Apps' }).getByRole('button', { name: /All apps/ }),
+  ).toBeInViewport();
+});
