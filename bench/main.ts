@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeDemoFolder } from '../electron/services/demoFolder.js';
+import { Random } from '../electron/services/seededRandom.js';
 import type { SessionStatus } from '../shared/session.js';
 import { catBaseline, naiveReread } from './baselines.js';
 import type { BenchOptions } from './options.js';
@@ -37,41 +38,6 @@ const TARGETS = {
 };
 const CHANGE_GAP_MS = 20;
 const BURST_DURATION_MS = 1000;
-
-/** mulberry32: the files the writer touches depend on the seed only. */
-class Random {
-  private state: number;
-  constructor(seed: number) {
-    this.state = (seed ^ 0x5eed_1234) >>> 0;
-  }
-  uint32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-  below(n: number): number {
-    return Math.floor((this.uint32() / 0x1_0000_0000) * n);
-  }
-  hex(length: number): string {
-    let text = '';
-    while (text.length < length) text += this.uint32().toString(16).padStart(8, '0');
-    return text.slice(0, length);
-  }
-  /** `count` distinct items (partial Fisher-Yates on a copy). */
-  sample<T>(items: readonly T[], count: number): T[] {
-    const copy = [...items];
-    for (let i = 0; i < count; i++) {
-      const j = i + this.below(copy.length - i);
-      [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-    }
-    return copy.slice(0, count);
-  }
-  shuffle<T>(items: T[]): T[] {
-    return this.sample(items, items.length);
-  }
-}
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -169,7 +135,7 @@ export async function runMain(options: BenchOptions): Promise<void> {
     const writer = new Peer<FromWriter, ToWriter>('writer', forkRole(['--role=writer', `--root=${root}`]));
     children.push(writer);
     const clockOffsetMs = { engine: await clockOffset(engine), writer: await clockOffset(writer) };
-    const rng = new Random(options.seed);
+    const rng = new Random(options.seed, 5);
 
     // 4. Single changes, one at a time.
     progress(`changes: ${options.changes} files, ${CHANGE_GAP_MS} ms apart`);
@@ -216,7 +182,7 @@ export async function runMain(options: BenchOptions): Promise<void> {
     const folders = [...templates.keys()];
     const ops: BurstOp[] = picked.map((ref, i) => ({ kind: i < changeCount ? 'change' : 'remove', ref }));
     for (let i = 0; i < addCount; i++) {
-      const folder = folders[rng.below(folders.length)] as string;
+      const folder = folders[Math.floor(rng.next() * folders.length)] as string;
       let ref = `${folder}/${rng.hex(40)}`;
       while (model.has(ref)) ref = `${folder}/${rng.hex(40)}`;
       model.set(ref, 'pending');

@@ -80,8 +80,7 @@ function sameStamp(file: string, known: FileStamp): boolean {
   try {
     const stats = lstatSync(file, { throwIfNoEntry: false });
     return (
-      stats !== undefined &&
-      stats.isFile() &&
+      stats?.isFile() === true &&
       stats.ino === known.ino &&
       stats.size === known.size &&
       stats.mtimeMs === known.mtimeMs &&
