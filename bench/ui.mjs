@@ -80,13 +80,23 @@ const round = (value, digits = 1) =>
 
 // ---------------------------------------------------------------- processes
 
+/** The CLI processes running now, to stop them on Ctrl-C. */
+const children = new Set();
+const track = (child) => {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+};
+
 /** Runs the CLI to completion; resolves with its stdout (stderr goes to ours). */
 function cli(dataDir, ...cliArgs) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...cliArgs], {
-      env: { ...process.env, MOBILE_SESSIONS_DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = track(
+      spawn(process.execPath, [CLI, ...cliArgs], {
+        env: { ...process.env, MOBILE_SESSIONS_DATA_DIR: dataDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     const chunks = [];
     child.stdout.on('data', (chunk) => chunks.push(chunk));
     child.stderr.on('data', (chunk) => process.stderr.write(chunk));
@@ -101,10 +111,12 @@ function cli(dataDir, ...cliArgs) {
 
 /** `serve <root> --port 0`; resolves once it prints its URL. */
 function startServe(root, dataDir) {
-  const child = spawn(process.execPath, [CLI, 'serve', root, '--port', '0'], {
-    env: { ...process.env, MOBILE_SESSIONS_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = track(
+    spawn(process.execPath, [CLI, 'serve', root, '--port', '0'], {
+      env: { ...process.env, MOBILE_SESSIONS_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   const started = performance.now();
   const url = new Promise((resolve, reject) => {
     let output = '';
@@ -328,8 +340,11 @@ function installProbes() {
 
 // Functions below run in the page through page.evaluate; they use window.__bench.
 
-/** Clicks the sidebar button, waits for a visible row of that app (no "App" column any more). */
-async function pageOpenApp({ label, folder }) {
+/**
+ * Clicks the sidebar button, waits for a visible row of that app: without the "App" column for
+ * one app, with it for All apps.
+ */
+async function pageOpenApp({ label, folder, allApps = false }) {
   const bench = window.__bench;
   const button = [...document.querySelectorAll('nav[aria-label="Apps"] button')].find(
     (b) => b.querySelector('.app-name')?.textContent === label,
@@ -341,7 +356,10 @@ async function pageOpenApp({ label, folder }) {
   const shown = await bench.waitFor(() => {
     const row = bench
       .visibleRows()
-      .find((r) => r.getAttribute('data-ref')?.startsWith(`${folder}/`) && !r.querySelector('.col-app'));
+      .find(
+        (r) =>
+          r.getAttribute('data-ref')?.startsWith(`${folder}/`) && !r.querySelector('.col-app') !== allApps,
+      );
     return row !== undefined;
   });
   await bench.frames(2);
@@ -396,9 +414,11 @@ async function pageTypeBurst({ value, intervalMs, timeoutMs }) {
   const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
   const matching = document.querySelector('.matching');
   let countChanges = 0;
+  let changesWhileTyping = 0;
   let counting = false;
   const observer = new MutationObserver(() => {
     if (counting) countChanges += 1;
+    else changesWhileTyping += 1;
   });
   observer.observe(matching, { childList: true, subtree: true, characterData: true });
   const start = performance.now();
@@ -422,6 +442,7 @@ async function pageTypeBurst({ value, intervalMs, timeoutMs }) {
       matching: shown.value.matching,
       requests: requests.length,
       lastAnswerMs: shown.value.answeredAfter,
+      countTextChangesWhileTyping: changesWhileTyping,
       countTextChangesAfterLastKey: countChanges,
     };
   } finally {
@@ -552,6 +573,31 @@ async function pageScroll({ mode, steps, timeoutMs }) {
     duplicateRefsOnScreen: endRefs.length - new Set(endRefs).size,
     scrollTop: body.scrollTop,
     scrollMax: body.scrollHeight - body.clientHeight,
+  };
+}
+
+/**
+ * Calls getState (cheap) back to back for `durationMs` and returns the slowest round trips: the
+ * engine's event loop stalls (e.g. its index cache save) show up here.
+ */
+async function pageProbeEngine({ durationMs }) {
+  const start = performance.now();
+  const trips = [];
+  while (performance.now() - start < durationMs) {
+    const t = performance.now();
+    const response = await fetch('/api/getState', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    await response.json();
+    trips.push({ at: t - start, ms: performance.now() - t });
+  }
+  trips.sort((a, b) => b.ms - a.ms);
+  return {
+    calls: trips.length,
+    medianMs: trips[Math.floor(trips.length / 2)]?.ms ?? null,
+    slowest: trips.slice(0, 3),
   };
 }
 
@@ -727,7 +773,7 @@ async function runLarge(browser, work) {
     const page = await context.newPage();
     page.on('pageerror', (error) => problem(`page error: ${error.message}`));
     page.on('console', (m) => {
-      if (m.type() === 'error') progress(`console error: ${m.text()}`);
+      if (m.type() === 'error') progress(`console error: ${m.text()} (${m.location().url})`);
     });
     page.on('response', (r) => {
       if (r.status() >= 400) progress(`HTTP ${r.status()} for ${new URL(r.url()).pathname}`);
@@ -743,10 +789,14 @@ async function runLarge(browser, work) {
     out.rowsInDomAfterLoad = await page.evaluate(() => document.querySelectorAll('[role="row"]').length);
     progress(`first row after goto: ${round(out.gotoFirstRowMs)} ms; opening the app…`);
     const first = await page.evaluate(pageOpenApp, { label, folder: app.folder });
-    await page.evaluate(pageOpenApp, { label: 'All apps', folder: app.folder }).catch(() => null);
+    const allApps = await page.evaluate(pageOpenApp, {
+      label: 'All apps',
+      folder: app.folder,
+      allApps: true,
+    });
     await page.evaluate(() => window.__bench.frames(10));
     const again = await page.evaluate(pageOpenApp, { label, folder: app.folder });
-    out.openApp = { first, again };
+    out.openApp = { first, allApps, again };
     out.rowsInDomAfterOpen = first.rowsInDom;
     if (first.counts?.matching !== app.counts.sessions)
       problem(`after opening the app: ${first.counts?.matching} shown, the CLI lists ${app.counts.sessions}`);
@@ -830,6 +880,21 @@ async function runLarge(browser, work) {
       await page.evaluate(() => window.__bench.frames(5));
       out.diskChanges = await timeDiskChanges(page, root, options.largeChanges);
       out.sortByEmailMs = out.diskChanges.sortMs;
+      // One more change, then: is the engine responsive in the seconds after it?
+      const row = (await page.evaluate(pageVisibleSessions))[0];
+      if (row) {
+        progress('probing the engine for 8 s after one more change…');
+        await page.waitForTimeout(6000); // let earlier cache saves pass
+        const to = row.status === 'pending' ? 'accepted' : 'pending';
+        const written = flipOnDisk(root, row.ref, to);
+        const probe = await page.evaluate(pageProbeEngine, { durationMs: 8000 });
+        const offset = Date.now() - written - 8000; // ≈ when the probe started after the write
+        out.engineProbe = {
+          ...probe,
+          slowest: probe.slowest.map((t) => ({ afterWriteMs: t.at + offset, ms: t.ms })),
+        };
+        flipOnDisk(root, row.ref, row.status ?? 'pending');
+      }
     }
     const memory = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? null);
     out.pageHeapMB = memory === null ? null : memory / 1024 / 1024;
@@ -1009,7 +1074,7 @@ function format(results, summary) {
           : []),
       ]),
       '',
-      `open the app: DOM ${ms(large.openApp.first.ms)} / next frame ${ms(large.openApp.first.frameMs)}; again: ${ms(large.openApp.again.ms)} / ${ms(large.openApp.again.frameMs)}; rows in DOM after load ${large.rowsInDomAfterLoad}, after opening ${large.rowsInDomAfterOpen}`,
+      `open the app: DOM ${ms(large.openApp.first.ms)} / next frame ${ms(large.openApp.first.frameMs)}; then All apps: ${ms(large.openApp.allApps.ms)}; the app again: ${ms(large.openApp.again.ms)} / ${ms(large.openApp.again.frameMs)}; rows in DOM after load ${large.rowsInDomAfterLoad}, after opening ${large.rowsInDomAfterOpen}`,
       '',
       'search steps (from the input event in the page; "answer" = the querySessions JSON read; "frame" = next animation frame):',
       table([
@@ -1049,7 +1114,7 @@ function format(results, summary) {
           'last answer',
           'shown',
           'requests',
-          'count text changes after last key',
+          'count updates while typing / after last key',
         ],
         ...(large.typingBursts ?? []).map((r) => [
           JSON.stringify(r.value),
@@ -1059,7 +1124,7 @@ function format(results, summary) {
           ms(r.lastAnswerMs),
           r.matching,
           r.requests,
-          r.countTextChangesAfterLastKey,
+          `${r.countTextChangesWhileTyping} / ${r.countTextChangesAfterLastKey}`,
         ]),
       ]),
       '',
@@ -1104,6 +1169,15 @@ function format(results, summary) {
     if (large.diskChanges) {
       lines.push('', `sort by e-mail at this size: ${ms(large.diskChanges.sortMs)}`);
       lines.push(changesTable(large.diskChanges.changes));
+    }
+    if (large.engineProbe) {
+      const p = large.engineProbe;
+      lines.push(
+        '',
+        `engine probe (getState back to back for 8 s after one change): ${p.calls} calls, median ${ms(p.medianMs)}; slowest: ${p.slowest
+          .map((t) => `${ms(t.ms)} at ${ms(t.afterWriteMs)} after the write`)
+          .join(', ')}`,
+      );
     }
   }
   if (results.small) {
@@ -1175,11 +1249,14 @@ async function main() {
   }
   const work = mkdtempSync(path.join(os.tmpdir(), 'ms-bench-ui-'));
   const cleanup = () => rmSync(work, { recursive: true, force: true });
-  process.once('SIGINT', () => {
+  let browser = null;
+  process.once('SIGINT', async () => {
+    progress('interrupted: stopping…');
+    await Promise.all([...children].map((child) => stopServe(child)));
+    await browser?.close().catch(() => {});
     cleanup();
     process.exit(130);
   });
-  let browser = null;
   const results = { options, targets: TARGETS };
   try {
     browser = await chromium.launch({

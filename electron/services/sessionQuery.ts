@@ -24,16 +24,19 @@ const sortValue: Record<SortKey, (s: SessionSummary) => string | number> = {
   app: (s) => s.ref,
 };
 
-/** Code-point order on lower-cased text: ten times faster than a collator at 100,000 rows, and predictable. */
-function compareBy(key: SortKey, direction: Direction) {
+/**
+ * Sorts by one column: each row's key is computed once (not at every comparison), and compared
+ * in code-point order on lower-cased text, ten times faster than a collator at 100,000 rows.
+ */
+function sortBy(rows: SessionSummary[], key: SortKey, direction: Direction): SessionSummary[] {
   const value = sortValue[key];
   const sign = direction === 'asc' ? 1 : -1;
-  return (a: SessionSummary, b: SessionSummary) => {
-    const x = value(a);
-    const y = value(b);
-    if (x !== y) return (x < y ? -1 : 1) * sign;
-    return a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0;
-  };
+  const keyed = rows.map((row) => ({ row, key: value(row) }));
+  keyed.sort((a, b) => {
+    if (a.key !== b.key) return (a.key < b.key ? -1 : 1) * sign;
+    return a.row.ref < b.row.ref ? -1 : a.row.ref > b.row.ref ? 1 : 0;
+  });
+  return keyed.map((entry) => entry.row);
 }
 
 /** The default order: pending first (they need the admin), then newest first. */
@@ -45,24 +48,36 @@ function defaultOrder(a: SessionSummary, b: SessionSummary): number {
   return a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0;
 }
 
+/** What the search box looks in: device, e-mail, session id and IP, lower-cased once per session. */
+const searchTexts = new WeakMap<SessionSummary, string>();
+function searchText(s: SessionSummary): string {
+  let value = searchTexts.get(s);
+  if (value === undefined) {
+    value = `${text(s.device.description)}\u0000${text(s.email)}\u0000${s.id.toLowerCase()}\u0000${text(s.session.ip)}`;
+    searchTexts.set(s, value);
+  }
+  return value;
+}
+
 export function sessionMatches(s: SessionSummary, filter: ResolvedSessionFilter, needle: string): boolean {
   if (filter.status !== null && s.status !== filter.status) return false;
   if (filter.os !== null && text(s.device.os) !== filter.os.toLowerCase()) return false;
   if (filter.simulator !== null && s.device.simulator !== filter.simulator) return false;
   if (filter.problemsOnly && s.problems.length === 0) return false;
-  if (needle === '') return true;
-  return (
-    text(s.device.description).includes(needle) ||
-    text(s.email).includes(needle) ||
-    s.id.toLowerCase().includes(needle) ||
-    text(s.session.ip).includes(needle)
-  );
+  return needle === '' || searchText(s).includes(needle);
 }
 
 export class SessionQuery {
   private version = 0;
   private readonly sorted = new Map<string, SessionSummary[]>();
-  private lastFilter: { key: string; rows: SessionSummary[]; pending: number } | null = null;
+  private lastFilter: {
+    key: string;
+    /** The filter without its search text, and that text: typing more narrows the last result. */
+    base: string;
+    needle: string;
+    rows: SessionSummary[];
+    pending: number;
+  } | null = null;
 
   /** `sessionsOf(null)` is every session of every app. */
   constructor(private readonly sessionsOf: (folder: string | null) => SessionSummary[]) {}
@@ -78,8 +93,9 @@ export class SessionQuery {
     const key = `${filter.folder ?? ''}\u0000${filter.sort ? `${filter.sort.key}:${filter.sort.direction}` : ''}`;
     let rows = this.sorted.get(key);
     if (!rows) {
-      rows = [...this.sessionsOf(filter.folder)];
-      rows.sort(filter.sort ? compareBy(filter.sort.key, filter.sort.direction) : defaultOrder);
+      rows = filter.sort
+        ? sortBy(this.sessionsOf(filter.folder), filter.sort.key, filter.sort.direction)
+        : [...this.sessionsOf(filter.folder)].sort(defaultOrder);
       this.sorted.set(key, rows);
     }
     return rows;
@@ -88,13 +104,19 @@ export class SessionQuery {
   /** Every session matching the filter, in the table's order. */
   matching(filter: ResolvedSessionFilter): { rows: SessionSummary[]; pending: number; total: number } {
     const all = this.sortedSessions(filter);
-    const key = `${this.version}\u0000${JSON.stringify(filter)}`;
-    if (this.lastFilter?.key !== key) {
-      const needle = filter.search.trim().toLowerCase();
-      const rows = all.filter((s) => sessionMatches(s, filter, needle));
-      this.lastFilter = { key, rows, pending: rows.filter((s) => s.status === 'pending').length };
+    const needle = filter.search.trim().toLowerCase();
+    const base = `${this.version}\u0000${JSON.stringify({ ...filter, search: '' })}`;
+    const key = `${base}\u0000${needle}`;
+    let result = this.lastFilter;
+    if (result?.key !== key) {
+      const last = result;
+      // A longer search text can only match fewer rows: filter the last result, not everything.
+      const from = last && last.base === base && needle.includes(last.needle) ? last.rows : all;
+      const rows = from.filter((s) => sessionMatches(s, filter, needle));
+      result = { key, base, needle, rows, pending: rows.filter((s) => s.status === 'pending').length };
+      this.lastFilter = result;
     }
-    return { rows: this.lastFilter.rows, pending: this.lastFilter.pending, total: all.length };
+    return { rows: result.rows, pending: result.pending, total: all.length };
   }
 
   page(filter: ResolvedSessionFilter, offset: number, limit: number): SessionPage {

@@ -34,7 +34,7 @@ export interface WorkspaceOptions {
   /** A path that keeps changing is read at least this often. */
   maxDelayMs?: number;
   rootCheckMs?: number;
-  /** Save the index cache this long after the last change. */
+  /** Save the index cache once the folder has been quiet this long. */
   cacheSaveDelayMs?: number;
   /** Test seam: the native watcher to use (defaults to chokidar). */
   startNativeWatcher?: typeof watchWithChokidar;
@@ -90,7 +90,7 @@ export class Workspace {
       coalesceMs: options.coalesceMs ?? 30,
       maxDelayMs: options.maxDelayMs ?? 150,
       rootCheckMs: options.rootCheckMs ?? 1000,
-      cacheSaveDelayMs: options.cacheSaveDelayMs ?? 5000,
+      cacheSaveDelayMs: options.cacheSaveDelayMs ?? 30_000,
       dataDir: options.dataDir,
       startNativeWatcher: options.startNativeWatcher ?? watchWithChokidar,
     };
@@ -381,8 +381,13 @@ export class Workspace {
     }
   }
 
+  /**
+   * Saves once the folder has been quiet for a while: saving a large app folder takes a few
+   * hundred milliseconds, which must not land in the middle of the admin's work. The cache is
+   * revalidated at every start anyway, so a missed save only costs a slower relaunch.
+   */
   private scheduleCacheSave(): void {
-    if (this.cacheTimer) return;
+    if (this.cacheTimer) clearTimeout(this.cacheTimer);
     this.cacheTimer = setTimeout(() => {
       this.cacheTimer = null;
       if (!this.closed && rootIdentity(this.root)) void this.enqueue(() => this.saveCache());

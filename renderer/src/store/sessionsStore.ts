@@ -144,13 +144,13 @@ export const createSessionsStore = (api: ApiClient) =>
       const { app } = get();
       if (!app?.root) return;
       try {
+        // The visible rows are fetched again at once (the table reacts to the generation), the
+        // app list beside them, not after.
+        set({ generation: get().generation + 1 });
         const apps = await api.request('listApps', {});
         const folder = get().folder;
-        set({
-          apps,
-          folder: folder && apps.some((a) => a.folder === folder) ? folder : null,
-          generation: get().generation + 1,
-        });
+        if (folder && !apps.some((a) => a.folder === folder)) get().selectFolder(null);
+        set({ apps });
         if (get().view === 'problems') set({ problems: await api.request('listProblems', {}) });
         await get().loadPushState();
         const details = get().details;
@@ -169,7 +169,7 @@ export const createSessionsStore = (api: ApiClient) =>
       reloadTimer = setTimeout(() => {
         reloadTimer = null;
         void reload();
-      }, 60);
+      }, 16); // the engine already groups changes; this only merges events of one frame
     };
 
     const onDeltas = (deltas: WorkspaceDelta[]) => {
