@@ -1,17 +1,14 @@
 /** The native application menu, built as data so it can be tested without Electron. */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../../shared/ipc.js';
+import { revealLabel } from '../../shared/labels.js';
+
+export { revealLabel };
 
 export interface MenuActions {
   command: (command: MenuCommand) => void;
   openRecent: (root: string) => void;
   showAbout: () => void;
-}
-
-export function revealLabel(platform: NodeJS.Platform): string {
-  if (platform === 'darwin') return 'Reveal in Finder';
-  if (platform === 'win32') return 'Show in Explorer';
-  return 'Show in Folder';
 }
 
 export function buildMenuTemplate(

@@ -1,6 +1,8 @@
 /** How values read in the table: short, locale-aware, never "null". */
 import type { SessionSummary } from '../../shared/contract.js';
 
+export { revealLabel } from '../../shared/labels.js';
+
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export const formatDate = (iso: string) => {
@@ -24,12 +26,6 @@ export function deviceTooltip(s: SessionSummary): string {
   ]
     .filter(Boolean)
     .join('\n');
-}
-
-export function revealLabel(platform: string): string {
-  if (platform === 'darwin') return 'Reveal in Finder';
-  if (platform === 'win32') return 'Show in Explorer';
-  return 'Show in Folder';
 }
 
 /** What the 4D Server will do with a file that has this problem. */
