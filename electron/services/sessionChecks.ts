@@ -103,9 +103,23 @@ function decodeBase64(text: string): string | null {
 }
 
 /** mobi 4: the connection token must name this app, this session and this team. */
+/**
+ * The token exactly as 4D writes it (base64 of the compact JSON claims, padding dropped): when a
+ * file's token is that string, there is nothing to decode. A fifth of the scan's time went to
+ * decoding tokens that matched.
+ */
+function canonicalToken(json: Record<string, unknown>): string | null {
+  const appNameID = stringAt(json, 'application', 'id');
+  const id = stringAt(json, 'session', 'id');
+  if (appNameID === null || id === null) return null;
+  const teamID = stringAt(json, 'team', 'id') ?? '';
+  return Buffer.from(JSON.stringify({ appNameID, id, teamID })).toString('base64').replace(/=+$/, '');
+}
+
 export function checkToken(json: Record<string, unknown>): Problem[] {
   const token = json.token;
   if (typeof token !== 'string') return []; // already a schema problem
+  if (token.replace(/=+$/, '') === canonicalToken(json)) return [];
   const decoded = decodeBase64(token);
   let claims: unknown;
   try {
