@@ -196,6 +196,7 @@ export class AppService {
     await workspace.ready;
     this.scan = null;
     this.query.invalidate();
+    void workspace.settled.then(() => this.query.warmUp()).catch(() => {});
     const state = this.state();
     this.emit({ type: 'state', state });
     return state;

@@ -67,6 +67,13 @@ describe('the table query', () => {
     expect(fresh[2]).toEqual(['b2', 'a1']);
   });
 
+  it('finds the same rows after warming up its search texts', async () => {
+    const cold = new SessionQuery(() => rows).page(filter({ search: 'acme' }), 0, 10).rows.map((r) => r.id);
+    const warm = new SessionQuery(() => rows);
+    await warm.warmUp();
+    expect(warm.page(filter({ search: 'acme' }), 0, 10).rows.map((r) => r.id)).toEqual(cold);
+  });
+
   it('counts matching and pending, windows the rows, and forgets its caches when told', () => {
     let data = rows;
     const query = new SessionQuery(() => data);
