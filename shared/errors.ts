@@ -29,7 +29,3 @@ export class AppError extends Error {
     return { code: this.code, message: this.message };
   }
 }
-
-export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
-}

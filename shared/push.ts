@@ -205,5 +205,3 @@ export interface PushResult {
   durationMs: number;
   message: string;
 }
-
-export const pushSucceeded = (result: PushResult): boolean => result.outcome !== 'failed';

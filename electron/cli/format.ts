@@ -6,6 +6,9 @@ import type { FileProblem, SessionSummary } from '../../shared/session.js';
 import type { AuditEntry } from '../services/auditLog.js';
 import type { AppScan } from '../services/scanRoot.js';
 
+/** What `--json` prints: one pretty JSON document and a newline. */
+export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 function osLabel(session: SessionSummary): string {

@@ -16,10 +16,19 @@ import { SessionActions } from '../services/sessionActions.js';
 import { SessionIndex } from '../services/sessionIndex.js';
 import { Workspace } from '../services/workspace.js';
 import { registerServeCommand } from '../web/serveCommand.js';
-import { deltaToJson, formatApps, formatDelta, formatLog, formatProblems, formatReport } from './format.js';
+import { EXIT } from './exitCodes.js';
+import {
+  deltaToJson,
+  formatApps,
+  formatDelta,
+  formatLog,
+  formatProblems,
+  formatReport,
+  json,
+} from './format.js';
 import { registerPushCommands } from './pushCommands.js';
 
-export const EXIT = { ok: 0, failure: 1, usage: 2, problems: 3 } as const;
+export { EXIT };
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -35,8 +44,6 @@ const wholeNumber = (label: string, min: number) => (value: string) => {
     throw new InvalidArgumentError(`${label} must be a whole number ≥ ${min}.`);
   return number;
 };
-
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const dataDir = () => defaultDataDir(io.env);

@@ -4,7 +4,6 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FourDServerDouble } from '../services/fourDServerDouble.js';
 import { SessionActions } from '../services/sessionActions.js';
@@ -20,7 +19,7 @@ import {
   opensslMissing,
   type SelfSignedCert,
 } from '../services/testSupport/selfSignedCert.js';
-import { registerPushCommands } from './pushCommands.js';
+import { EXIT, runCli } from './program.js';
 
 let root: string;
 let dataDir: string;
@@ -36,36 +35,20 @@ afterEach(async () => {
   await removeDir(dataDir);
 });
 
+/** The whole command line, as `mobile-sessions` runs it (runCli maps errors to exit codes). */
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = '';
   let stderr = '';
-  let exit = 0;
-  const program = new Command('mobile-sessions').exitOverride().configureOutput({
-    writeOut: (text) => {
+  const exit = await runCli(args, {
+    stdout: (text) => {
       stdout += text;
     },
-    writeErr: (text) => {
+    stderr: (text) => {
       stderr += text;
     },
+    env: { ...env, MOBILE_SESSIONS_DATA_DIR: dataDir },
+    untilInterrupted: () => Promise.resolve(),
   });
-  registerPushCommands(
-    program,
-    {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-      env,
-      untilInterrupted: () => Promise.resolve(),
-    },
-    (code) => {
-      exit = code;
-    },
-    () => dataDir,
-  );
-  await program.parseAsync(args, { from: 'user' });
   return { exit, stdout, stderr };
 }
 
@@ -119,7 +102,7 @@ describe('mobile-sessions server', () => {
     ]);
     expect(exit).toBe(1);
     expect(stderr).toMatch(/needs a user name/);
-    await expect(cli(['server', root, '--timeout', 'soon'])).rejects.toBeInstanceOf(CommanderError);
+    expect((await cli(['server', root, '--timeout', 'soon'])).exit).toBe(EXIT.usage);
   });
 
   it('forgets the settings', async () => {

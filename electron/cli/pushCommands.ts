@@ -23,11 +23,9 @@ import { shellArgument } from '../services/push/pushClient.js';
 import { PushService } from '../services/push/pushService.js';
 import { CliSecretStore, PUSH_SECRET_ENV } from '../services/push/secretStore.js';
 import type { ServerCertificate } from '../services/push/serverCertificate.js';
+import { EXIT } from './exitCodes.js';
+import { json } from './format.js';
 import type { CliIo } from './program.js';
-
-const EXIT = { ok: 0, failure: 1, serverReportedErrors: 3 } as const;
-
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 const timeoutMs = (value: string) => {
   const number = Number(value);
@@ -161,18 +159,6 @@ export function registerPushCommands(
     const secrets = new CliSecretStore({ env: io.env, secretFile: secretFile ?? null });
     return { service: new PushService({ dataDir: dataDir(), secrets }), secrets };
   };
-  /** Errors an admin can act on end the command with exit 1 and their sentence, nothing more. */
-  const guarded =
-    <A extends unknown[]>(action: (...args: A) => Promise<void>) =>
-    async (...args: A) => {
-      try {
-        await action(...args);
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        io.stderr(`mobile-sessions: ${error.message}\n`);
-        setExit(EXIT.failure);
-      }
-    };
 
   program
     .command('push')
@@ -188,39 +174,38 @@ export function registerPushCommands(
     .option('--secret-file <file>', 'read the secret from this file (it must be readable by you only)')
     .option('--dry-run', 'only the pre-push check: what the server would do; nothing is sent')
     .option('--json', 'JSON for scripts')
-    .action(
-      guarded(async (root: string, options: PushCommandOptions) => {
-        const absolute = path.resolve(root);
-        const { service } = serviceFor(options.secretFile);
-        if (options.dryRun) {
-          const check = await service.check(absolute);
-          io.stdout(options.json ? json(check) : formatCheck(check));
-          return;
-        }
-        if (options.token !== undefined) {
-          io.stderr(
-            `mobile-sessions: warning: --token puts the secret in your shell history and the process list; prefer ${PUSH_SECRET_ENV} or --secret-file.\n`,
-          );
-        }
+    .action(async (root: string, options: PushCommandOptions) => {
+      const absolute = path.resolve(root);
+      const { service } = serviceFor(options.secretFile);
+      if (options.dryRun) {
         const check = await service.check(absolute);
-        if (!options.json) io.stdout(formatCheck(check));
-        const problems = check.drop.flatMap((file) => file.problems.map((p) => ({ path: file.path, ...p })));
-        const result = await service.push(absolute, {
-          ...(options.server !== undefined ? { server: options.server } : {}),
-          ...(options.token !== undefined ? { secret: options.token } : {}),
-          problems,
-        });
-        if (options.json) {
-          io.stdout(json({ check, result }));
-        } else if (result.outcome === 'failed') {
-          io.stderr(`mobile-sessions: ${formatResult(result)}`);
-        } else {
-          io.stdout(formatResult(result));
-        }
-        if (result.outcome === 'failed') setExit(EXIT.failure);
-        else if (result.outcome === 'reloaded-with-errors') setExit(EXIT.serverReportedErrors);
-      }),
-    );
+        io.stdout(options.json ? json(check) : formatCheck(check));
+        return;
+      }
+      if (options.token !== undefined) {
+        io.stderr(
+          `mobile-sessions: warning: --token puts the secret in your shell history and the process list; prefer ${PUSH_SECRET_ENV} or --secret-file.\n`,
+        );
+      }
+      const check = await service.check(absolute);
+      if (!options.json) io.stdout(formatCheck(check));
+      const problems = check.drop.flatMap((file) => file.problems.map((p) => ({ path: file.path, ...p })));
+      const result = await service.push(absolute, {
+        ...(options.server !== undefined ? { server: options.server } : {}),
+        ...(options.token !== undefined ? { secret: options.token } : {}),
+        problems,
+      });
+      if (options.json) {
+        io.stdout(json({ check, result }));
+      } else if (result.outcome === 'failed') {
+        io.stderr(`mobile-sessions: ${formatResult(result)}`);
+      } else {
+        io.stdout(formatResult(result));
+      }
+      if (result.outcome === 'failed') setExit(EXIT.failure);
+      // Reloaded, but the server dropped files: exit 3, as `check` does when it finds problems.
+      else if (result.outcome === 'reloaded-with-errors') setExit(EXIT.problems);
+    });
 
   program
     .command('server')
@@ -245,68 +230,66 @@ export function registerPushCommands(
     .option('--forget', "remove this folder's server settings")
     .option('--show', 'show the settings (the default when nothing is changed)')
     .option('--json', 'JSON for scripts')
-    .action(
-      guarded(async (root: string, options: ServerCommandOptions) => {
-        const absolute = path.resolve(root);
-        const { service, secrets } = serviceFor();
-        if (options.forget) {
-          const had = await service.forgetSettings(absolute);
-          io.stdout(
-            options.json
-              ? json({ root: absolute, forgotten: had })
-              : `${had ? 'Forgot the server settings' : 'There were no server settings'} for ${absolute}.\n`,
-          );
-          return;
-        }
-        const patch: ServerSettingsPatch = {};
-        if (options.url !== undefined) patch.url = options.url;
-        if (options.auth !== undefined) patch.auth = options.auth;
-        if (options.user !== undefined) patch.user = options.user;
-        if (options.loginFunction !== undefined) patch.loginFunction = options.loginFunction;
-        if (options.timeout !== undefined) patch.timeoutMs = options.timeout;
-        let certificate: ServerCertificate | null = null;
-        if (options.trustSelfSigned === false) patch.tls = { trustSelfSigned: false };
-        if (options.fingerprint !== undefined && options.trustSelfSigned !== true) {
-          throw new AppError('bad-request', '--fingerprint goes with --trust-self-signed.');
-        }
-        if (options.trustSelfSigned === true) {
-          let fingerprint = options.fingerprint;
-          if (fingerprint === undefined) {
-            const url = options.url ?? (await service.getSettings(absolute))?.url;
-            if (!url)
-              throw new AppError('bad-request', 'Give the server URL (--url) with --trust-self-signed.');
-            try {
-              certificate = await service.readCertificate(url, options.timeout);
-            } catch (error) {
-              throw new AppError(
-                'io',
-                `Could not read the certificate of ${url}: ${error instanceof Error ? error.message : String(error)}`,
-              );
-            }
-            fingerprint = certificate.fingerprint256;
+    .action(async (root: string, options: ServerCommandOptions) => {
+      const absolute = path.resolve(root);
+      const { service, secrets } = serviceFor();
+      if (options.forget) {
+        const had = await service.forgetSettings(absolute);
+        io.stdout(
+          options.json
+            ? json({ root: absolute, forgotten: had })
+            : `${had ? 'Forgot the server settings' : 'There were no server settings'} for ${absolute}.\n`,
+        );
+        return;
+      }
+      const patch: ServerSettingsPatch = {};
+      if (options.url !== undefined) patch.url = options.url;
+      if (options.auth !== undefined) patch.auth = options.auth;
+      if (options.user !== undefined) patch.user = options.user;
+      if (options.loginFunction !== undefined) patch.loginFunction = options.loginFunction;
+      if (options.timeout !== undefined) patch.timeoutMs = options.timeout;
+      let certificate: ServerCertificate | null = null;
+      if (options.trustSelfSigned === false) patch.tls = { trustSelfSigned: false };
+      if (options.fingerprint !== undefined && options.trustSelfSigned !== true) {
+        throw new AppError('bad-request', '--fingerprint goes with --trust-self-signed.');
+      }
+      if (options.trustSelfSigned === true) {
+        let fingerprint = options.fingerprint;
+        if (fingerprint === undefined) {
+          const url = options.url ?? (await service.getSettings(absolute))?.url;
+          if (!url)
+            throw new AppError('bad-request', 'Give the server URL (--url) with --trust-self-signed.');
+          try {
+            certificate = await service.readCertificate(url, options.timeout);
+          } catch (error) {
+            throw new AppError(
+              'io',
+              `Could not read the certificate of ${url}: ${error instanceof Error ? error.message : String(error)}`,
+            );
           }
-          patch.tls = { trustSelfSigned: true, fingerprint256: fingerprint };
+          fingerprint = certificate.fingerprint256;
         }
-        const changing = Object.keys(patch).length > 0;
-        const view = changing
-          ? await service.saveSettings(absolute, patch)
-          : await service.getSettings(absolute);
-        if (options.json) {
-          io.stdout(json(view ? { ...view, ...(certificate ? { certificate } : {}) } : null));
-          return;
-        }
-        if (!view) {
-          io.stdout(
-            `No server is set for ${absolute}. Set one with:\n` +
-              `  mobile-sessions server ${shellArgument(absolute)} --url https://<server>/mobile-sessions/refresh\n` +
-              'docs/push.md gives the 4D code to install on the server.\n',
-          );
-          return;
-        }
-        if (certificate)
-          io.stdout(`Certificate of ${new URL(view.url).host}:\n${formatCertificate(certificate)}\n`);
-        if (changing) io.stdout('Saved.\n');
-        io.stdout(formatSettings(view, secrets.description));
-      }),
-    );
+        patch.tls = { trustSelfSigned: true, fingerprint256: fingerprint };
+      }
+      const changing = Object.keys(patch).length > 0;
+      const view = changing
+        ? await service.saveSettings(absolute, patch)
+        : await service.getSettings(absolute);
+      if (options.json) {
+        io.stdout(json(view ? { ...view, ...(certificate ? { certificate } : {}) } : null));
+        return;
+      }
+      if (!view) {
+        io.stdout(
+          `No server is set for ${absolute}. Set one with:\n` +
+            `  mobile-sessions server ${shellArgument(absolute)} --url https://<server>/mobile-sessions/refresh\n` +
+            'docs/push.md gives the 4D code to install on the server.\n',
+        );
+        return;
+      }
+      if (certificate)
+        io.stdout(`Certificate of ${new URL(view.url).host}:\n${formatCertificate(certificate)}\n`);
+      if (changing) io.stdout('Saved.\n');
+      io.stdout(formatSettings(view, secrets.description));
+    });
 }

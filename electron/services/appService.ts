@@ -106,7 +106,7 @@ export class AppService {
       return this.query.page(filter, offset, limit);
     },
     getSession: async ({ ref }) => this.details(ref),
-    listProblems: async () => this.requireWorkspace().snapshot().problems,
+    listProblems: async () => this.requireWorkspace().problems(),
     setStatus: async ({ refs, status }) => this.requireActions().setStatus(refs, status),
     setStatusMatching: async ({ filter, status }) => {
       this.requireWorkspace();
@@ -139,11 +139,11 @@ export class AppService {
     },
     prePushCheck: async () => {
       const workspace = this.requireWorkspace();
-      return this.push.check(workspace.root, { problems: workspace.snapshot().problems });
+      return this.push.check(workspace.root, { problems: workspace.problems() });
     },
     push: async () => {
       const workspace = this.requireWorkspace();
-      return this.push.push(workspace.root, { problems: workspace.snapshot().problems });
+      return this.push.push(workspace.root, { problems: workspace.problems() });
     },
   };
 
@@ -258,7 +258,8 @@ export class AppService {
 
   private async details(ref: string): Promise<SessionDetails> {
     const file = this.fileOf(ref);
-    const summary = this.sessionsOf(ref.split('/')[0] ?? null).find((s) => s.ref === ref);
+    const { folder, id } = parseRef(ref);
+    const summary = this.requireWorkspace().session(folder ?? '', id);
     if (!summary) throw new AppError('unknown-ref', `No session ${ref} in this folder.`);
     const { bytes } = await readSessionBytes(file);
     const parsed = parseSessionBytes(bytes);

@@ -132,24 +132,32 @@ export class SessionIndex {
 
   /** Everything, in a stable order: apps by folder, sessions and problems by file name. */
   snapshot(): IndexSnapshot {
-    const folders = [...this.apps.keys()].sort();
-    const apps: IndexedApp[] = [];
-    const problems: FileProblem[] = [];
-    for (const folder of folders) {
+    const apps = [...this.apps.keys()].sort().map((folder) => {
       const entry = this.apps.get(folder) as AppEntry;
-      const names = [...new Set([...entry.sessions.keys(), ...entry.broken.keys()])].sort();
-      const sessions: SessionSummary[] = [];
-      for (const name of names) {
-        const session = entry.sessions.get(name);
-        if (session) {
-          sessions.push(session);
-          for (const p of session.problems) problems.push({ path: session.ref, ...p });
-        }
-        const broken = entry.broken.get(name);
-        if (broken) problems.push(broken);
+      const sessions = [...entry.sessions.keys()]
+        .sort()
+        .map((name) => entry.sessions.get(name) as SessionSummary);
+      return { ...(this.summarizeApp(folder) as AppSummary), sessions };
+    });
+    return { root: this.root, apps, problems: this.problems() };
+  }
+
+  /**
+   * Every problem of every file, by folder and file name: without copying or sorting the
+   * sessions that have none (the Problems view and Push ask for this, not for everything).
+   */
+  problems(): FileProblem[] {
+    const problems: FileProblem[] = [];
+    for (const folder of [...this.apps.keys()].sort()) {
+      const entry = this.apps.get(folder) as AppEntry;
+      const files: [string, FileProblem[]][] = [...entry.broken].map(([name, problem]) => [name, [problem]]);
+      for (const [name, session] of entry.sessions) {
+        if (session.problems.length)
+          files.push([name, session.problems.map((p) => ({ path: session.ref, ...p }))]);
       }
-      apps.push({ ...(this.summarizeApp(folder) as AppSummary), sessions });
+      files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [, list] of files) problems.push(...list);
     }
-    return { root: this.root, apps, problems };
+    return problems;
   }
 }

@@ -16,7 +16,7 @@ import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type { DeltaListener, WatcherState, WorkspaceDelta } from '../../shared/deltas.js';
 import { AppError } from '../../shared/errors.js';
-import type { AppSummary, SessionSummary } from '../../shared/session.js';
+import type { AppSummary, FileProblem, SessionSummary } from '../../shared/session.js';
 import { type FolderWatcher, type WatchEvent, watchByPolling, watchWithChokidar } from './folderWatcher.js';
 import { errnoCode } from './fsErrors.js';
 import { loadIndexCache, saveIndexCache } from './indexCache.js';
@@ -77,7 +77,7 @@ export class Workspace {
   readonly ready: Promise<void>;
   /** Resolves once the watcher runs and the index has been revalidated against the disk. */
   readonly settled: Promise<void>;
-  fromCache = false;
+  readonly fromCache: boolean;
 
   private constructor(root: string, index: SessionIndex, options: WorkspaceOptions, fromCache: boolean) {
     this.root = root;
@@ -125,6 +125,16 @@ export class Workspace {
   /** Everything, sorted (O(n log n)): for the CLI, tests and the problems list. */
   snapshot(): IndexSnapshot {
     return this.index.snapshot();
+  }
+
+  /** Every file's problems (the Problems view, Push), without copying the whole index. */
+  problems(): FileProblem[] {
+    return this.index.problems();
+  }
+
+  /** One session of the index, or undefined. */
+  session(folder: string, fileName: string): SessionSummary | undefined {
+    return this.index.apps.get(folder)?.sessions.get(fileName);
   }
 
   /** The sessions of one app folder (or all), unsorted, without copying the index. */

@@ -102,7 +102,6 @@ export interface SessionsState {
   exportCsv(): Promise<void>;
   notify(message: string, options?: Partial<Omit<Notice, 'id' | 'message'>>): void;
   dismiss(id: number): void;
-  selectedRefs(): string[];
   loadPushState(): Promise<void>;
   startPush(): Promise<void>;
   openPushSetup(): void;
@@ -406,10 +405,6 @@ export const createSessionsStore = (api: ApiClient) =>
           get().select(index, 'replace');
           await get().openDetails(ref);
         }
-      },
-
-      selectedRefs() {
-        return [...get().selection.refs];
       },
 
       async setStatus(refs, status) {
