@@ -84,7 +84,8 @@ export const requestSchemas = {
     refs: z.array(ref).min(1).max(MAX_REFS_PER_REQUEST),
     permanent: z.boolean().default(false),
   }),
-  undo: empty,
+  /** Undoes one batch (a notice's Undo), or the latest batch not yet undone (Ctrl/Cmd+Z). */
+  undo: z.strictObject({ batch: z.string().uuid().optional() }),
   reveal: z.strictObject({ ref }),
   refresh: empty,
   exportCsv: z.strictObject({ filter: sessionFilterSchema }),

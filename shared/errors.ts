@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'conflict' // the file changed on disk between reading and writing
   | 'root-missing' // the MobileApps folder is not there (anymore)
   | 'nothing-to-undo'
+  | 'already-undone' // that change was undone already (by this window, another one, or the CLI)
+  | 'history' // the change could not be recorded in the history first: nothing was touched
   | 'io'; // the file system refused (permissions, disk full, I/O error)
 
 export interface ErrorShape {

@@ -19,7 +19,9 @@ export type ProblemCode =
   | 'token'
   | 'unreadable'
   | 'too-large'
-  | 'symlink';
+  | 'symlink'
+  /** A work folder left by an interrupted Mobile Sessions write that could not be cleaned up. */
+  | 'leftover';
 
 export const MOBI_CODE: Record<ProblemCode, 1 | 2 | 3 | 4 | null> = {
   location: 1,
@@ -29,6 +31,7 @@ export const MOBI_CODE: Record<ProblemCode, 1 | 2 | 3 | 4 | null> = {
   unreadable: null,
   'too-large': null,
   symlink: null,
+  leftover: null,
 };
 
 export interface Problem {

@@ -51,7 +51,9 @@ export function formatReport(report: ChangeReport): string {
       case 'changed':
         return `${r.ref}: ${r.statusBefore} → ${r.statusAfter}`;
       case 'unchanged':
-        return `${r.ref}: already ${r.statusAfter}, nothing written`;
+        return r.error
+          ? `${r.ref}: ${r.error.message}`
+          : `${r.ref}: already ${r.statusAfter}, nothing written`;
       case 'deleted':
         return `${r.ref}: deleted (undo restores it)`;
       case 'restored':
@@ -64,22 +66,20 @@ export function formatReport(report: ChangeReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function formatLog(entries: AuditEntry[]): string {
-  if (entries.length === 0) return 'No changes recorded for this folder.\n';
-  const lines = entries.map((e) => {
-    const what =
-      e.action === 'set-status'
-        ? `${e.statusBefore} → ${e.statusAfter}`
-        : e.action === 'delete'
-          ? e.permanent
-            ? 'deleted permanently'
-            : 'moved to the trash'
-          : e.ok
-            ? 'undone'
-            : `undo refused: ${e.reason}`;
-    return `${e.time}  ${e.user.padEnd(12)}  ${e.action.padEnd(10)}  ${e.ref}  ${what}`;
-  });
-  return `${lines.join('\n')}\n`;
+/** One line of `log`. */
+export function formatLogEntry(e: AuditEntry): string {
+  const what =
+    e.action === 'set-status'
+      ? `${e.statusBefore} → ${e.statusAfter}`
+      : e.action === 'delete'
+        ? e.permanent
+          ? 'deleted permanently'
+          : 'moved to the trash'
+        : e.ok
+          ? 'undone'
+          : `undo refused: ${e.reason}`;
+  const recovered = e.recovered ? '  (recorded after an interruption)' : '';
+  return `${e.time}  ${e.user.padEnd(12)}  ${e.action.padEnd(10)}  ${e.ref}  ${what}${recovered}\n`;
 }
 
 /** One delta as one JSON object: its own fields, plus the session's status and problems at top level. */

@@ -21,7 +21,7 @@ import {
   deltaToJson,
   formatApps,
   formatDelta,
-  formatLog,
+  formatLogEntry,
   formatProblems,
   formatReport,
   json,
@@ -67,7 +67,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(new Option('--status <status>', 'only sessions with this status').choices(SESSION_STATUSES))
     .option('--json', 'one JSON object for scripts')
     .action(async (root: string, options: { app?: string; status?: SessionStatus; json?: boolean }) => {
-      const scan = await scanRoot(root);
+      const actions = actionsFor(root);
+      await actions.start();
+      const scan = await scanRoot(root, { firstSeen: actions.firstSeen() });
       let apps = scan.apps;
       if (options.app) {
         apps = apps.filter((app) => app.folder === options.app);
@@ -95,6 +97,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument('<root>', 'the MobileApps folder')
     .option('--json', 'a JSON array for scripts')
     .action(async (root: string, options: { json?: boolean }) => {
+      await actionsFor(root).start(); // puts back what a crashed run left; what it cannot remove is reported
       const { problems } = await scanRoot(root);
       io.stdout(options.json ? json(problems) : formatProblems(problems));
       if (problems.length > 0) setExit(EXIT.problems);
@@ -131,9 +134,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .command('undo')
     .description('Undo the last change made by this app in the folder (again for the one before).')
     .argument('<root>', 'the MobileApps folder')
+    .option('--batch <id>', 'undo this change (the batch id a change printed with --json)')
     .option('--json', 'JSON for scripts')
-    .action(async (root: string, options: { json?: boolean }) => {
-      printReport(await actionsFor(root).undo(), options.json === true);
+    .action(async (root: string, options: { batch?: string; json?: boolean }) => {
+      printReport(await actionsFor(root).undo({ batch: options.batch ?? null }), options.json === true);
     });
 
   program
@@ -142,8 +146,24 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument('<root>', 'the MobileApps folder')
     .option('--json', 'JSON for scripts')
     .action(async (root: string, options: { json?: boolean }) => {
-      const entries = await actionsFor(root).history();
-      io.stdout(options.json ? json(entries) : formatLog(entries));
+      // Streamed: a history of any size prints without being held in memory.
+      const actions = actionsFor(root);
+      let count = 0;
+      if (options.json) io.stdout('[');
+      for await (const entry of actions.history()) {
+        io.stdout(
+          options.json ? `${count === 0 ? '' : ','}\n${JSON.stringify(entry)}` : formatLogEntry(entry),
+        );
+        count += 1;
+      }
+      if (options.json) io.stdout(count === 0 ? ']\n' : '\n]\n');
+      else if (count === 0) io.stdout('No changes recorded for this folder.\n');
+      const damaged = actions.log.stats.damaged;
+      if (damaged > 0) {
+        io.stderr(
+          `${damaged} damaged line${damaged === 1 ? '' : 's'} of the history skipped (a crash or disk damage).\n`,
+        );
+      }
     });
 
   program

@@ -115,7 +115,7 @@ export class AppService {
       return this.requireActions().setStatus(refs, status);
     },
     deleteSessions: async ({ refs, permanent }) => this.requireActions().delete(refs, { permanent }),
-    undo: async () => this.requireActions().undo(),
+    undo: async ({ batch }) => this.requireActions().undo({ batch: batch ?? null }),
     reveal: async ({ ref }) => {
       const file = this.fileOf(ref);
       const revealed = (await this.options.hooks.revealFile?.(file)) ?? false;
@@ -180,17 +180,21 @@ export class AppService {
   private async open(root: string, polling: boolean): Promise<AppState> {
     const absolute = path.resolve(root);
     await this.close();
-    const workspace = await Workspace.open(absolute, {
-      dataDir: this.options.dataDir,
-      polling,
-      ...this.options.workspace,
-    });
-    this.workspace = workspace;
-    this.actions = new SessionActions({
+    const actions = new SessionActions({
       root: absolute,
       dataDir: this.options.dataDir,
       trash: this.options.hooks.trash,
     });
+    // What a crashed run left (files moved aside, intents without outcome) is settled before the scan.
+    await actions.start().catch(() => {});
+    const workspace = await Workspace.open(absolute, {
+      dataDir: this.options.dataDir,
+      polling,
+      firstSeen: actions.firstSeen(),
+      ...this.options.workspace,
+    });
+    this.workspace = workspace;
+    this.actions = actions;
     this.unsubscribeWorkspace = workspace.subscribe((deltas) => this.onDeltas(deltas));
     await this.recent.add(absolute);
     await workspace.ready;

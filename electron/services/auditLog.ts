@@ -1,58 +1,147 @@
 /**
- * The audit log: one JSON line per change made through the engine, appended in the data
- * directory, never in the MobileApps folder. It is also the undo history: each entry holds
- * enough of the before-state (the status, or a saved copy of a deleted file) to reverse it.
+ * The history of one MobileApps folder: a journal in the data directory (never in the MobileApps
+ * folder), `history/<root key>/`, made of JSON Lines segments that rotate. It is the audit log,
+ * the undo history and the crash journal at once:
+ *
+ *  - before any file is touched, the batch's intents (ref, hash of the bytes the change is based
+ *    on, hash of the bytes it will leave) are appended and flushed, and an in-flight marker names
+ *    the batch; if that fails, nothing is touched;
+ *  - after each file, its outcome is appended; when the batch ends the outcomes are flushed and the
+ *    marker removed;
+ *  - on every start, a marker whose process is dead is reconciled: each intent without an outcome
+ *    is judged against the disk (new bytes there: applied; old bytes: not applied) and that
+ *    outcome is recorded, marked `recovered`.
+ *
+ * Reads are streamed and skip damaged lines (counted, never a crash); segments rotate at
+ * `segmentBytes` and the oldest beyond `keepSegments` are removed with their undo copies.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ErrorCode } from '../../shared/errors.js';
 import type { SessionStatus } from '../../shared/session.js';
 import { errnoCode } from './fsErrors.js';
+import { type LineStats, readJsonLines } from './jsonLines.js';
+import { processIsAlive } from './workFolder.js';
 
-export interface AuditEntryBase {
+// --- what is on disk ------------------------------------------------------------------------
+
+interface IntentBase {
+  t: 'intent';
   id: string;
-  /** Entries made by one command (one bulk accept, one multi-delete) share a batch: undo reverses a batch. */
+  batch: string;
+  time: string;
+  user: string;
+  pid: number;
+  ref: string;
+  /** sha-256 of the bytes the change is based on (null: the file was absent). */
+  sha256Before: string | null;
+  /** sha-256 of the bytes the change leaves (null: the file is gone after it). */
+  sha256After: string | null;
+}
+
+export interface StatusIntent extends IntentBase {
+  action: 'set-status';
+  statusBefore: SessionStatus;
+  statusAfter: SessionStatus;
+}
+
+export interface DeleteIntent extends IntentBase {
+  action: 'delete';
+  permanent: boolean;
+  statusBefore: SessionStatus | null;
+  /** Name of the exact copy of the deleted bytes in the history's `undo/` folder. */
+  backup: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  /** The session's first-seen time, given back when it is restored. */
+  firstSeen: string | null;
+}
+
+export interface UndoIntent extends IntentBase {
+  action: 'undo';
+  /** The id of the intent this undo reverses. */
+  undoes: string;
+  /** The session's state before the undo (null: absent, the undo of a delete). */
+  statusBefore: SessionStatus | null;
+  statusAfter: SessionStatus | null;
+}
+
+export type Intent = StatusIntent | DeleteIntent | UndoIntent;
+
+export interface Outcome {
+  t: 'outcome';
+  /** The intent's id. */
+  id: string;
+  time: string;
+  /** Whether the file now holds what the intent meant to leave. */
+  applied: boolean;
+  /** Why not (null when applied). */
+  code: ErrorCode | 'interrupted' | null;
+  reason: string | null;
+  /** Recorded by the reconciliation at a later start, not by the process that made the change. */
+  recovered?: true;
+}
+
+// --- what readers see: one entry per change that happened, and every undo attempt ------------
+
+interface EntryBase {
+  id: string;
   batch: string;
   time: string;
   user: string;
   root: string;
   ref: string;
+  recovered?: true;
 }
-
-export interface StatusEntry extends AuditEntryBase {
+export interface StatusEntry extends EntryBase {
   action: 'set-status';
   statusBefore: SessionStatus;
   statusAfter: SessionStatus;
-  /** sha-256 of the file as the engine left it: undo refuses if it changed since. */
   sha256After: string;
 }
-
-export interface DeleteEntry extends AuditEntryBase {
+export interface DeleteEntry extends EntryBase {
   action: 'delete';
   permanent: boolean;
   statusBefore: SessionStatus | null;
-  /** Name of the exact copy of the deleted bytes in the data directory's `undo/` folder. */
   backup: string;
   sha256Before: string;
   mode: number;
+  uid: number;
+  gid: number;
+  firstSeen: string | null;
 }
-
-export interface UndoEntry extends AuditEntryBase {
+export interface UndoEntry extends EntryBase {
   action: 'undo';
-  /** The id of the entry this undo attempted to reverse. */
   undoes: string;
   ok: boolean;
+  /** Whether this attempt settles the entry (done, already done, or refused for good). */
+  settles: boolean;
   reason: string | null;
   statusBefore: SessionStatus | null;
   statusAfter: SessionStatus | null;
 }
-
 export type AuditEntry = StatusEntry | DeleteEntry | UndoEntry;
-/** What a caller gives; the log stamps id, time, user and root. */
-export type NewAuditEntry<T extends AuditEntry = AuditEntry> = T extends AuditEntry
-  ? Omit<T, 'id' | 'time' | 'user' | 'root'>
-  : never;
+
+/** Where a reader may resume: a segment and a byte offset in it. */
+export interface LogPosition {
+  segment: number;
+  offset: number;
+}
+
+export type NewIntent =
+  | Omit<StatusIntent, 't' | 'id' | 'batch' | 'time' | 'user' | 'pid'>
+  | Omit<DeleteIntent, 't' | 'id' | 'batch' | 'time' | 'user' | 'pid'>
+  | Omit<UndoIntent, 't' | 'id' | 'batch' | 'time' | 'user' | 'pid'>;
+
+export interface AuditLogOptions {
+  /** A segment is closed once it holds this many bytes. */
+  segmentBytes?: number;
+  /** Segments kept; older ones (and their undo copies) are removed. */
+  keepSegments?: number;
+}
 
 export function currentUser(): string {
   try {
@@ -62,38 +151,225 @@ export function currentUser(): string {
   }
 }
 
+const SEGMENT_NAME = /^(\d{8})\.jsonl$/;
+const segmentName = (n: number) => `${String(n).padStart(8, '0')}.jsonl`;
+/** Intents a reconciliation may be told about by a dead process's marker. */
+export type JudgeDisk = (intent: Intent) => Promise<string | null>;
+
+function toEntry(intent: Intent, outcome: Outcome, root: string): AuditEntry | null {
+  const base: EntryBase = {
+    id: intent.id,
+    batch: intent.batch,
+    time: outcome.time,
+    user: intent.user,
+    root,
+    ref: intent.ref,
+    ...(outcome.recovered ? { recovered: true as const } : {}),
+  };
+  if (intent.action === 'undo') {
+    return {
+      ...base,
+      action: 'undo',
+      undoes: intent.undoes,
+      ok: outcome.applied,
+      settles: outcome.applied || outcome.code === 'conflict' || outcome.code === 'already-undone',
+      reason: outcome.reason,
+      statusBefore: intent.statusBefore,
+      statusAfter: intent.statusAfter,
+    };
+  }
+  if (!outcome.applied) return null;
+  if (intent.action === 'set-status') {
+    return {
+      ...base,
+      action: 'set-status',
+      statusBefore: intent.statusBefore,
+      statusAfter: intent.statusAfter,
+      sha256After: intent.sha256After ?? '',
+    };
+  }
+  return {
+    ...base,
+    action: 'delete',
+    permanent: intent.permanent,
+    statusBefore: intent.statusBefore,
+    backup: intent.backup,
+    sha256Before: intent.sha256Before ?? '',
+    mode: intent.mode,
+    uid: intent.uid,
+    gid: intent.gid,
+    firstSeen: intent.firstSeen,
+  };
+}
+
+const isIntent = (r: Record<string, unknown>): r is Intent & Record<string, unknown> =>
+  r.t === 'intent' && typeof r.id === 'string' && typeof r.batch === 'string' && typeof r.ref === 'string';
+const isOutcome = (r: Record<string, unknown>): r is Outcome & Record<string, unknown> =>
+  r.t === 'outcome' && typeof r.id === 'string' && typeof r.applied === 'boolean';
+
 export class AuditLog {
-  readonly file: string;
+  readonly dir: string;
   readonly backupDir: string;
+  private readonly inflightDir: string;
+  private readonly segmentBytes: number;
+  private readonly keepSegments: number;
+  /** Lines skipped as damaged by this log's readers so far. */
+  readonly stats: LineStats = { damaged: 0 };
 
   constructor(
     readonly dataDir: string,
-    private readonly root: string,
+    readonly root: string,
+    options: AuditLogOptions = {},
   ) {
-    this.file = path.join(dataDir, 'audit.jsonl');
-    this.backupDir = path.join(dataDir, 'undo');
+    const key = createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 24);
+    this.dir = path.join(dataDir, 'history', key);
+    this.backupDir = path.join(this.dir, 'undo');
+    this.inflightDir = path.join(this.dir, 'inflight');
+    this.segmentBytes = options.segmentBytes ?? 4 * 1024 * 1024;
+    this.keepSegments = options.keepSegments ?? 16;
   }
 
   static newBatch(): string {
     return randomUUID();
   }
 
-  async append<T extends AuditEntry>(entry: NewAuditEntry<T>): Promise<T> {
-    const full = {
-      id: randomUUID(),
-      time: new Date().toISOString(),
-      user: currentUser(),
-      root: this.root,
-      ...entry,
-    };
-    await fs.mkdir(this.dataDir, { recursive: true });
-    await fs.appendFile(this.file, `${JSON.stringify(full)}\n`, { encoding: 'utf8', mode: 0o600 });
-    return full as unknown as T;
+  // --- writing ----------------------------------------------------------------------------------
+
+  private async ensureDir(): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const rootFile = path.join(this.dir, 'root.txt');
+    await fs.writeFile(rootFile, `${path.resolve(this.root)}\n`, { flag: 'wx', mode: 0o600 }).catch(() => {});
   }
 
-  /** Saves the exact bytes of a file about to be deleted, flushed to disk before the delete happens. */
+  private async segments(): Promise<number[]> {
+    try {
+      return (await fs.readdir(this.dir))
+        .flatMap((name) => {
+          const match = SEGMENT_NAME.exec(name);
+          return match?.[1] ? [Number(match[1])] : [];
+        })
+        .sort((a, b) => a - b);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  /** The end of the journal: where the next record will go. */
+  async endPosition(): Promise<LogPosition> {
+    const segment = (await this.segments()).at(-1) ?? 1;
+    const size = await fs
+      .stat(path.join(this.dir, segmentName(segment)))
+      .then((s) => s.size)
+      .catch(() => 0);
+    return { segment, offset: size };
+  }
+
+  /** Appends records in one write; `durable` flushes them to disk before returning. */
+  private async append(records: Array<Intent | Outcome>, durable: boolean): Promise<void> {
+    if (records.length === 0) return;
+    await this.ensureDir();
+    const segments = await this.segments();
+    let segment = segments.at(-1) ?? 1;
+    const file = () => path.join(this.dir, segmentName(segment));
+    const size = await fs
+      .stat(file())
+      .then((s) => s.size)
+      .catch(() => 0);
+    if (size >= this.segmentBytes) {
+      segment += 1;
+      await this.prune([...segments, segment]);
+    }
+    const handle = await fs.open(file(), 'a', 0o600);
+    try {
+      await handle.write(`${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+      if (durable) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Flushes the current segment to disk (the outcomes appended without a flush). */
+  async sync(): Promise<void> {
+    const { segment } = await this.endPosition();
+    const handle = await fs.open(path.join(this.dir, segmentName(segment)), 'r').catch(() => null);
+    if (!handle) return;
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Removes the oldest segments beyond the limit, and undo copies older than what is kept. */
+  private async prune(segments: number[]): Promise<void> {
+    const excess = segments.slice(0, Math.max(0, segments.length - this.keepSegments));
+    if (excess.length === 0) return;
+    let newestRemoved = 0;
+    for (const n of excess) {
+      const file = path.join(this.dir, segmentName(n));
+      const stats = await fs.stat(file).catch(() => null);
+      if (stats) newestRemoved = Math.max(newestRemoved, stats.mtimeMs);
+      await fs.unlink(file).catch(() => {});
+    }
+    const backups = await fs.readdir(this.backupDir).catch(() => [] as string[]);
+    for (const name of backups) {
+      const file = path.join(this.backupDir, name);
+      const stats = await fs.stat(file).catch(() => null);
+      if (stats && stats.mtimeMs <= newestRemoved) await fs.unlink(file).catch(() => {});
+    }
+  }
+
+  /**
+   * Makes a batch's intents durable before any file is touched: the in-flight marker, then the
+   * intents, each flushed. Throws when either cannot be written; then nothing may be touched.
+   */
+  async recordIntents(batch: string, intents: NewIntent[]): Promise<Intent[]> {
+    await this.ensureDir();
+    await fs.mkdir(this.inflightDir, { recursive: true, mode: 0o700 });
+    const marker = path.join(this.inflightDir, `${process.pid}-${batch}.json`);
+    const from = await this.endPosition();
+    // 'wx' fails when the marker exists: the batch's first chunk wrote it, with the earlier start.
+    const handle = await fs.open(marker, 'wx', 0o600).catch((error: unknown) => {
+      if (errnoCode(error) === 'EEXIST') return null;
+      throw error;
+    });
+    if (handle) {
+      try {
+        await handle.writeFile(JSON.stringify({ pid: process.pid, batch, from }));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    const time = new Date().toISOString();
+    const user = currentUser();
+    const full = intents.map(
+      (intent) =>
+        ({ t: 'intent', id: randomUUID(), batch, time, user, pid: process.pid, ...intent }) as Intent,
+    );
+    await this.append(full, true);
+    return full;
+  }
+
+  /** Records what happened to each file; flushed when `durable` (at the end of a batch). */
+  recordOutcomes(outcomes: Array<Omit<Outcome, 't' | 'time'>>, durable = false): Promise<void> {
+    const time = new Date().toISOString();
+    return this.append(
+      outcomes.map((o) => ({ t: 'outcome', time, ...o })),
+      durable,
+    );
+  }
+
+  /** The batch is over and its outcomes are on disk: the reconciliation has nothing to do for it. */
+  async endBatch(batch: string): Promise<void> {
+    await fs.unlink(path.join(this.inflightDir, `${process.pid}-${batch}.json`)).catch(() => {});
+  }
+
+  /** Saves the exact bytes of a file about to be deleted, flushed before the delete happens. */
   async saveBackup(bytes: Buffer): Promise<string> {
     const name = randomUUID();
+    await this.ensureDir();
     await fs.mkdir(this.backupDir, { recursive: true, mode: 0o700 });
     const handle = await fs.open(path.join(this.backupDir, name), 'wx', 0o600);
     try {
@@ -105,33 +381,136 @@ export class AuditLog {
     return name;
   }
 
+  async removeBackup(name: string): Promise<void> {
+    await fs.unlink(path.join(this.backupDir, path.basename(name))).catch(() => {});
+  }
+
   readBackup(name: string): Promise<Buffer> {
     return fs.readFile(path.join(this.backupDir, path.basename(name)));
   }
 
-  /** Every entry of every root, oldest first; lines that do not parse (a torn write) are skipped. */
-  async readAll(): Promise<AuditEntry[]> {
-    let content: string;
-    try {
-      content = await fs.readFile(this.file, 'utf8');
-    } catch (error) {
-      if (errnoCode(error) === 'ENOENT') return [];
-      throw error;
-    }
-    const entries: AuditEntry[] = [];
-    for (const line of content.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        entries.push(JSON.parse(line) as AuditEntry);
-      } catch {
-        // A line cut short by a crash: the rest of the history is still good.
+  // --- reading ----------------------------------------------------------------------------------
+
+  /** Every record from `from` on (the whole journal by default), oldest first, streamed. */
+  async *records(from: LogPosition | null = null): AsyncGenerator<Record<string, unknown>> {
+    for (const segment of await this.segments()) {
+      if (from && segment < from.segment) continue;
+      const start = from && segment === from.segment ? from.offset : 0;
+      for await (const line of readJsonLines(path.join(this.dir, segmentName(segment)), this.stats, start)) {
+        yield line.record;
       }
     }
-    return entries;
   }
 
-  /** The entries of this log's root. */
-  async entries(): Promise<AuditEntry[]> {
-    return (await this.readAll()).filter((entry) => entry.root === this.root);
+  /**
+   * Every change that happened and every undo attempt, oldest first, streamed. Memory holds only
+   * the intents still waiting for their outcome.
+   */
+  async *entries(from: LogPosition | null = null): AsyncGenerator<AuditEntry> {
+    const waiting = new Map<string, Intent>();
+    const root = path.resolve(this.root);
+    for await (const record of this.records(from)) {
+      if (isIntent(record)) waiting.set(record.id, record);
+      else if (isOutcome(record)) {
+        const intent = waiting.get(record.id);
+        if (!intent) continue;
+        waiting.delete(record.id);
+        const entry = toEntry(intent, record, root);
+        if (entry) yield entry;
+      }
+    }
+  }
+
+  /** Every entry, in an array (tests and small logs). */
+  async allEntries(): Promise<AuditEntry[]> {
+    const out: AuditEntry[] = [];
+    for await (const entry of this.entries()) out.push(entry);
+    return out;
+  }
+
+  /**
+   * The changes of one batch (or of the latest batch with a change not yet undone) that are not
+   * settled by an undo yet, and whether the batch exists at all. Streams the journal once,
+   * keeping only the most recent batches in memory.
+   */
+  async undoable(batch: string | null): Promise<{
+    batch: string | null;
+    found: boolean;
+    open: Array<StatusEntry | DeleteEntry>;
+  }> {
+    const RECENT = 64;
+    const recent = new Map<string, Array<StatusEntry | DeleteEntry>>();
+    const settled = new Set<string>();
+    for await (const entry of this.entries()) {
+      if (entry.action === 'undo') {
+        if (entry.settles) settled.add(entry.undoes);
+        continue;
+      }
+      if (batch !== null && entry.batch !== batch) continue;
+      const list = recent.get(entry.batch);
+      if (list) list.push(entry);
+      else {
+        recent.set(entry.batch, [entry]);
+        if (recent.size > RECENT) recent.delete(recent.keys().next().value as string);
+      }
+    }
+    const batches = [...recent.keys()].reverse();
+    for (const id of batches) {
+      const open = (recent.get(id) ?? []).filter((entry) => !settled.has(entry.id));
+      if (open.length > 0 || batch !== null) return { batch: id, found: true, open };
+    }
+    return { batch, found: false, open: [] };
+  }
+
+  // --- reconciliation ---------------------------------------------------------------------------
+
+  /**
+   * Judges every intent left without an outcome by a dead process, against the disk, and records
+   * what really happened. `hashNow` gives the sha-256 of a ref's file now (null when absent).
+   * Returns the outcomes it recorded.
+   */
+  async reconcile(hashNow: (ref: string) => Promise<string | null>): Promise<Outcome[]> {
+    const markers = await fs.readdir(this.inflightDir).catch(() => [] as string[]);
+    const recorded: Outcome[] = [];
+    for (const name of markers) {
+      const file = path.join(this.inflightDir, name);
+      let marker: { pid: number; batch: string; from: LogPosition };
+      try {
+        marker = JSON.parse(await fs.readFile(file, 'utf8'));
+      } catch {
+        await fs.unlink(file).catch(() => {}); // a marker cut short: its intents were never written
+        continue;
+      }
+      if (typeof marker.pid !== 'number' || processIsAlive(marker.pid)) continue;
+      const waiting = new Map<string, Intent>();
+      for await (const record of this.records(marker.from ?? null)) {
+        if (isIntent(record) && record.batch === marker.batch) waiting.set(record.id, record);
+        else if (isOutcome(record)) waiting.delete(record.id);
+      }
+      const outcomes: Array<Omit<Outcome, 't' | 'time'>> = [];
+      for (const intent of waiting.values()) {
+        const now = await hashNow(intent.ref);
+        const applied = now === intent.sha256After;
+        const untouched = !applied && now === intent.sha256Before;
+        outcomes.push({
+          id: intent.id,
+          applied,
+          code: applied ? null : 'interrupted',
+          reason: applied
+            ? null
+            : untouched
+              ? 'Interrupted before the file was changed: it is as it was.'
+              : 'Interrupted; the file was changed by someone else since.',
+          recovered: true,
+        });
+        if (intent.action === 'delete' && !applied) await this.removeBackup(intent.backup);
+      }
+      await this.recordOutcomes(outcomes, true);
+      recorded.push(
+        ...outcomes.map((o) => ({ t: 'outcome' as const, time: new Date().toISOString(), ...o })),
+      );
+      await fs.unlink(file).catch(() => {});
+    }
+    return recorded;
   }
 }

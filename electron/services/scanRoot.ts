@@ -17,6 +17,7 @@ import { type IndexSnapshot, SessionIndex } from './sessionIndex.js';
 import { isAppFolderName, isSessionFileName } from './sessionNames.js';
 import { type FileStamp, readSessionFile } from './sessionReader.js';
 import { TimeSlicer } from './timeSlices.js';
+import { isWorkFolderName, processIsAlive, workFolderPid } from './workFolder.js';
 
 export type { IndexedApp as AppScan } from './sessionIndex.js';
 
@@ -59,20 +60,32 @@ export interface AppFolderListing {
   candidates: string[];
   /** Set when the folder itself could not be listed. */
   problem: FileProblem | null;
+  /** Work folders of dead Mobile Sessions processes that are still there (the start could not remove them). */
+  leftovers: string[];
 }
 
 export function listSessionCandidates(root: string, folder: string): AppFolderListing {
   try {
     const entries = readdirSync(path.join(root, folder), { withFileTypes: true });
-    const candidates = entries
-      .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && isSessionFileName(entry.name))
-      .map((entry) => entry.name)
-      .sort();
-    return { candidates, problem: null };
+    const candidates: string[] = [];
+    const leftovers: string[] = [];
+    for (const entry of entries) {
+      if ((entry.isFile() || entry.isSymbolicLink()) && isSessionFileName(entry.name))
+        candidates.push(entry.name);
+      else if (entry.isDirectory() && isWorkFolderName(entry.name)) {
+        const pid = workFolderPid(entry.name);
+        if (pid !== null && !processIsAlive(pid)) leftovers.push(entry.name);
+      }
+    }
+    return { candidates: candidates.sort(), problem: null, leftovers };
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return { candidates: [], problem: null };
+    if (errnoCode(error) === 'ENOENT') return { candidates: [], problem: null, leftovers: [] };
     const message = `The app folder cannot be read: ${describeFsError(error)}.`;
-    return { candidates: [], problem: { path: `${folder}/`, ...problem('unreadable', message) } };
+    return {
+      candidates: [],
+      problem: { path: `${folder}/`, ...problem('unreadable', message) },
+      leftovers: [],
+    };
   }
 }
 
@@ -92,6 +105,16 @@ function sameStamp(file: string, known: FileStamp): boolean {
 }
 
 /** Where a sync pass sends its deltas, and when it may pause. */
+const leftoverProblem = (folder: string, name: string): FileProblem => ({
+  path: `${folder}/${name}`,
+  ...problem(
+    'leftover',
+    'A work folder left by an interrupted Mobile Sessions change. It holds no session the server uses; ' +
+      'opening the folder in Mobile Sessions removes it, and since it is still here it could not be removed ' +
+      '(check its permissions, then remove it by hand).',
+  ),
+});
+
 export interface SyncSink {
   emit: (deltas: WorkspaceDelta[]) => void;
   /** Called after each file; a promise means: await it (the event loop's turn). */
@@ -118,9 +141,14 @@ export async function syncAppFolder(
   emit(index.setFolderProblem(folder, listing.problem));
   const entry = index.apps.get(folder);
   if (!entry) return;
-  const present = new Set(listing.candidates);
+  const present = new Set([...listing.candidates, ...listing.leftovers]);
   for (const name of [...entry.sessions.keys(), ...entry.broken.keys()]) {
     if (name !== '' && !present.has(name)) emit(index.applyRead(folder, name, { kind: 'absent' }));
+  }
+  for (const name of listing.leftovers) {
+    emit(
+      index.applyRead(folder, name, { kind: 'broken', problem: leftoverProblem(folder, name), stamp: null }),
+    );
   }
   const folderPath = path.join(root, folder) + path.sep;
   for (const fileName of listing.candidates) {
@@ -173,9 +201,10 @@ export async function syncIndex(index: SessionIndex, options: SyncOptions = {}):
 /** A full scan from scratch (the CLI's list and check). */
 export async function scanRoot(
   root: string,
-  options: Omit<SyncOptions, 'onDeltas'> = {},
+  options: Omit<SyncOptions, 'onDeltas'> & { firstSeen?: ReadonlyMap<string, string> } = {},
 ): Promise<ScanResult> {
   const index = new SessionIndex(path.resolve(root));
+  if (options.firstSeen) index.firstSeen = options.firstSeen;
   await syncIndex(index, options);
   return { ...index.snapshot(), stamps: index.stamps };
 }

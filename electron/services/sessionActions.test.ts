@@ -42,7 +42,7 @@ describe('set status', () => {
     expect(report.results[0]?.outcome).toBe('unchanged');
     expect(report.batch).toBeNull();
     expect(await fs.stat(file)).toMatchObject({ mtimeMs, ino });
-    expect(await actions.history()).toEqual([]);
+    expect(await actions.log.allEntries()).toEqual([]);
   });
 
   it('accepts a bare id when only one app holds it, and refuses bad refs without touching anything', async () => {
@@ -153,7 +153,7 @@ describe('delete and undo', () => {
     expect(refused.results[0]).toMatchObject({ ref: b.ref, outcome: 'failed', error: { code: 'conflict' } });
     expect(await fs.readFile(b.file, 'utf8')).toBe(serverVersion);
     expect((await actions.undo()).results[0]).toMatchObject({ ref: a.ref, outcome: 'restored' });
-    const log = await actions.history();
+    const log = await actions.log.allEntries();
     expect(log.filter((e) => e.action === 'undo').map((e) => e.action === 'undo' && e.ok)).toEqual([
       false,
       true,
@@ -180,7 +180,7 @@ describe('delete and undo', () => {
     } finally {
       await removeDir(otherRoot);
     }
-    const [entry] = await actions.history();
+    const [entry] = await actions.log.allEntries();
     expect(entry).toMatchObject({
       action: 'set-status',
       ref,

@@ -1,35 +1,63 @@
 /**
  * What an admin does to sessions (accept, set pending, delete, undo), composed from the writer,
- * the status editor and the audit log. Each call is one batch; one failing session never stops
- * the others, and each result says what happened to its file.
+ * the status editor and the history. Each call is one batch with an id; one failing session never
+ * stops the others, and each result says what happened to its file, and only that.
+ *
+ * A batch runs in chunks: read and plan each file, write the chunk's intents durably (refusing the
+ * whole chunk, untouched, if that fails), apply them through the one writer, record outcomes.
+ * Opening a folder first reconciles what a crashed process left: its work folders and its
+ * intents without outcome (see `start`).
  */
 import path from 'node:path';
 import pMap from 'p-map';
 import type { ChangeReport, ChangeResult } from '../../shared/changes.js';
 import { AppError, type ErrorShape } from '../../shared/errors.js';
 import type { SessionStatus } from '../../shared/session.js';
-import { type AuditEntry, AuditLog, type DeleteEntry, type StatusEntry } from './auditLog.js';
+import {
+  type AuditEntry,
+  AuditLog,
+  type AuditLogOptions,
+  type DeleteEntry,
+  type Intent,
+  type NewIntent,
+  type Outcome,
+  type StatusEntry,
+} from './auditLog.js';
+import { FirstSeenBook } from './firstSeenBook.js';
+import { describeFsError } from './fsErrors.js';
 import { parseSessionBytes } from './sessionFile.js';
-import { parseRef, resolveRef } from './sessionRefs.js';
+import { parseRef, type ResolvedRef, resolveRef } from './sessionRefs.js';
 import {
   moveToOsTrash,
   readSessionBytes,
   removeSessionFile,
   replaceSessionFile,
   restoreSessionFile,
+  type SessionBytes,
   sha256,
   type TrashFunction,
 } from './sessionWriter.js';
 import { editStatus } from './statusEdit.js';
+import { type LeftoverWorkFolder, recoverWorkFolders, WorkFolders } from './workFolder.js';
 
 /** Files changed at once in a bulk action: each write is flushed to disk, so a little overlap helps. */
 const WRITE_CONCURRENCY = 8;
+/** Files whose intents are flushed together before any of them is touched. */
+const CHUNK = 128;
 
 export interface SessionActionsOptions {
   /** The opened MobileApps folder (absolute). */
   root: string;
   dataDir: string;
   trash?: TrashFunction;
+  history?: AuditLogOptions;
+}
+
+export interface StartReport {
+  /** Intents a crashed process left, now judged against the disk. */
+  reconciled: Outcome[];
+  /** Work folders of dead processes that could not be removed. */
+  leftovers: LeftoverWorkFolder[];
 }
 
 function toErrorShape(error: unknown): ErrorShape {
@@ -45,72 +73,245 @@ const failed = (ref: string, error: unknown): ChangeResult => ({
   error: toErrorShape(error),
 });
 
+/** An undo that finds its work done by another is not a failure: it says so and changes nothing. */
+const failedOrAlready = (ref: string, error: unknown): ChangeResult =>
+  error instanceof AppError && error.code === 'already-undone'
+    ? { ref, outcome: 'unchanged', statusBefore: null, statusAfter: null, error: error.toShape() }
+    : failed(ref, error);
+
+const historyRefused = (error: unknown) =>
+  new AppError(
+    'history',
+    `The change could not be recorded in the history first (${describeFsError(error)}): nothing was changed.`,
+    { cause: error },
+  );
+
+/** One file's part in a batch, once read and planned. */
+interface Planned {
+  ref: string;
+  intent: NewIntent;
+  /** Applies the change; resolves to the result, throws on failure. */
+  apply: (work: WorkFolders) => Promise<ChangeResult>;
+  /** Runs when the intent could not be recorded (removes an undo copy made for it). */
+  abandon?: () => Promise<void>;
+}
+
+type PlanResult = Planned | ChangeResult;
+const isPlanned = (p: PlanResult): p is Planned => 'intent' in p;
+
+const hashOf = (bytes: Buffer | null) => (bytes ? sha256(bytes) : null);
+
 export class SessionActions {
   readonly root: string;
   readonly log: AuditLog;
   private readonly trash: TrashFunction;
+  private readonly firstSeenBook: FirstSeenBook;
+  private firstSeenKnown: Map<string, string> | null = null;
+  private started: Promise<StartReport> | null = null;
+  /** Undos of this process run one after the other, so one batch is never undone twice at once. */
+  private undoQueue: Promise<unknown> = Promise.resolve();
 
   constructor(options: SessionActionsOptions) {
     this.root = path.resolve(options.root);
-    this.log = new AuditLog(options.dataDir, this.root);
+    this.log = new AuditLog(options.dataDir, this.root, options.history);
     this.trash = options.trash ?? moveToOsTrash;
+    this.firstSeenBook = new FirstSeenBook(this.log.dir);
+  }
+
+  /**
+   * Reconciles what dead processes left in this folder: their work folders (files moved aside
+   * come back) and their intents without an outcome (judged against the disk and recorded).
+   * Runs once; every action waits for it.
+   */
+  start(): Promise<StartReport> {
+    this.started ??= (async () => {
+      const leftovers = await recoverWorkFolders(this.root);
+      const reconciled = await this.log.reconcile((ref) => this.hashNow(ref));
+      return { reconciled, leftovers };
+    })();
+    return this.started;
+  }
+
+  /** First-seen times the engine keeps for this folder (the index prefers them). */
+  firstSeen(): Map<string, string> {
+    this.firstSeenKnown ??= this.firstSeenBook.load();
+    return this.firstSeenKnown;
+  }
+
+  private async hashNow(ref: string): Promise<string | null> {
+    const { folder, id } = parseRef(ref);
+    try {
+      return sha256((await readSessionBytes(path.join(this.root, folder ?? '', id))).bytes);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'unknown-ref') return null;
+      return 'unreadable';
+    }
   }
 
   /** Accept or set pending: only the top-level `status` value changes, atomically, on the file as it is now. */
-  async setStatus(refs: string[], status: SessionStatus): Promise<ChangeReport> {
-    const batch = AuditLog.newBatch();
-    const results = await pMap(refs, (ref) => this.setOne(ref, status, batch).catch((e) => failed(ref, e)), {
-      concurrency: WRITE_CONCURRENCY,
-    });
-    return { batch: results.some((r) => r.outcome === 'changed') ? batch : null, results };
+  setStatus(refs: string[], status: SessionStatus): Promise<ChangeReport> {
+    return this.runBatch(refs, (ref) => this.planStatus(ref, status));
   }
 
-  private async setOne(ref: string, status: SessionStatus, batch: string): Promise<ChangeResult> {
+  /** Moves session files to the OS trash (or deletes them for good), keeping an exact copy for undo. */
+  delete(refs: string[], options: { permanent?: boolean } = {}): Promise<ChangeReport> {
+    const permanent = options.permanent === true;
+    return this.runBatch(refs, (ref) => this.planDelete(ref, permanent));
+  }
+
+  /**
+   * Reverses one batch (by id), or the most recent batch with a change not yet undone. Each entry
+   * is undone only if its file is as the change left it; one already undone (by this window,
+   * another, or the CLI) is reported as such. Throws `already-undone` when nothing of the batch
+   * remains to undo, `nothing-to-undo` when there is no such batch.
+   */
+  undo(options: { batch?: string | null } = {}): Promise<ChangeReport> {
+    const run = this.undoQueue.then(() => this.undoNow(options.batch ?? null));
+    this.undoQueue = run.catch(() => {});
+    return run;
+  }
+
+  private async undoNow(batch: string | null): Promise<ChangeReport> {
+    await this.start();
+    const target = await this.log.undoable(batch);
+    if (!target.found) {
+      throw new AppError(
+        'nothing-to-undo',
+        batch === null
+          ? `Nothing to undo: no change made by this app in ${this.root} remains.`
+          : 'Nothing to undo: that change is not in the history of this folder (any more).',
+      );
+    }
+    if (target.open.length === 0) {
+      throw new AppError('already-undone', 'That change was already undone.');
+    }
+    const entries = [...target.open].reverse();
+    return this.runBatch(
+      entries.map((e) => e.ref),
+      (_ref, index) => this.planUndo(entries[index] as StatusEntry | DeleteEntry),
+    );
+  }
+
+  /** This folder's history, oldest first, streamed. */
+  history(): AsyncGenerator<AuditEntry> {
+    return this.log.entries();
+  }
+
+  // --- the batch ------------------------------------------------------------------------------
+
+  private async runBatch(
+    refs: string[],
+    plan: (ref: string, index: number) => Promise<PlanResult>,
+  ): Promise<ChangeReport> {
+    await this.start();
+    const batch = AuditLog.newBatch();
+    const work = new WorkFolders();
+    const results: ChangeResult[] = [];
+    let recorded = false;
+    let unrecorded: Array<Omit<Outcome, 't' | 'time'>> = [];
+    try {
+      for (let from = 0; from < refs.length; from += CHUNK) {
+        const chunk = refs.slice(from, from + CHUNK);
+        const plans = await pMap(
+          chunk,
+          (ref, i) => plan(ref, from + i).catch((error: unknown): PlanResult => failed(ref, error)),
+          { concurrency: WRITE_CONCURRENCY },
+        );
+        const planned = plans.filter(isPlanned);
+        let intents: Intent[] = [];
+        if (planned.length > 0) {
+          try {
+            intents = await this.log.recordIntents(
+              batch,
+              planned.map((p) => p.intent),
+            );
+            recorded = true;
+          } catch (error) {
+            for (const p of planned) await p.abandon?.();
+            const refused = historyRefused(error);
+            results.push(...plans.map((p) => (isPlanned(p) ? failed(p.ref, refused) : p)));
+            continue;
+          }
+        }
+        const applied = new Map<Planned, ChangeResult>();
+        await pMap(
+          planned,
+          async (p) => {
+            applied.set(p, await p.apply(work).catch((error: unknown) => failedOrAlready(p.ref, error)));
+          },
+          { concurrency: WRITE_CONCURRENCY },
+        );
+        const outcomes = planned.map((p, i) => {
+          const result = applied.get(p) as ChangeResult;
+          const ok = result.outcome !== 'failed' && result.error === null;
+          return {
+            id: (intents[i] as Intent).id,
+            applied: ok,
+            code: ok ? null : (result.error?.code ?? 'io'),
+            reason: ok ? null : (result.error?.message ?? null),
+          };
+        });
+        try {
+          await this.log.recordOutcomes([...unrecorded, ...outcomes]);
+          unrecorded = [];
+        } catch {
+          unrecorded.push(...outcomes); // tried again below; the next start reconciles them otherwise
+        }
+        results.push(...plans.map((p) => (isPlanned(p) ? (applied.get(p) as ChangeResult) : p)));
+      }
+    } finally {
+      await work.removeAll();
+      if (recorded) {
+        try {
+          await this.log.recordOutcomes(unrecorded, true);
+          await this.log.sync();
+          await this.log.endBatch(batch);
+        } catch {
+          // The marker stays: the next start judges these files against the disk and records it.
+        }
+      }
+    }
+    const changed = results.some((r) => ['changed', 'deleted', 'restored'].includes(r.outcome));
+    return { batch: changed ? batch : null, results };
+  }
+
+  private rememberFirstSeen(ref: string, firstSeen: string): void {
+    this.firstSeenBook.record(this.firstSeen(), [{ ref, firstSeen }]);
+  }
+
+  // --- plans ----------------------------------------------------------------------------------
+
+  private async planStatus(ref: string, status: SessionStatus): Promise<PlanResult> {
     const target = await resolveRef(this.root, ref);
     const current = await readSessionBytes(target.file);
     const edit = editStatus(current.bytes, status);
-    if (!edit.changed) {
-      return {
-        ref: target.ref,
-        outcome: 'unchanged',
-        statusBefore: edit.before,
-        statusAfter: status,
-        error: null,
-      };
-    }
-    await replaceSessionFile(target.file, current.bytes, edit.bytes);
-    await this.log.append<StatusEntry>({
-      action: 'set-status',
-      batch,
+    const unchanged: ChangeResult = {
       ref: target.ref,
-      statusBefore: edit.before,
-      statusAfter: status,
-      sha256After: sha256(edit.bytes),
-    });
-    return {
-      ref: target.ref,
-      outcome: 'changed',
+      outcome: 'unchanged',
       statusBefore: edit.before,
       statusAfter: status,
       error: null,
     };
-  }
-
-  /** Moves session files to the OS trash (or deletes them for good), keeping an exact copy for undo. */
-  async delete(refs: string[], options: { permanent?: boolean } = {}): Promise<ChangeReport> {
-    const batch = AuditLog.newBatch();
-    const permanent = options.permanent === true;
-    const results = await pMap(
-      refs,
-      (ref) => this.deleteOne(ref, permanent, batch).catch((e) => failed(ref, e)),
-      {
-        concurrency: WRITE_CONCURRENCY,
+    if (!edit.changed) return unchanged;
+    return {
+      ref: target.ref,
+      intent: {
+        action: 'set-status',
+        ref: target.ref,
+        statusBefore: edit.before,
+        statusAfter: status,
+        sha256Before: sha256(current.bytes),
+        sha256After: sha256(edit.bytes),
       },
-    );
-    return { batch: results.some((r) => r.outcome === 'deleted') ? batch : null, results };
+      apply: async (work) => {
+        this.rememberFirstSeen(target.ref, current.born);
+        await replaceSessionFile(work, target.file, current, edit.bytes);
+        return { ...unchanged, outcome: 'changed' };
+      },
+    };
   }
 
-  private async deleteOne(ref: string, permanent: boolean, batch: string): Promise<ChangeResult> {
+  private async planDelete(ref: string, permanent: boolean): Promise<PlanResult> {
     const target = await resolveRef(this.root, ref);
     const current = await readSessionBytes(target.file);
     const parsed = parseSessionBytes(current.bytes);
@@ -119,94 +320,167 @@ export class SessionActions {
         ? parsed.json.status
         : null;
     // The copy is on disk before the file goes, so no failure in between can lose it.
-    const backup = await this.log.saveBackup(current.bytes);
-    await removeSessionFile(target.file, current.bytes, { permanent, trash: this.trash });
-    await this.log.append<DeleteEntry>({
-      action: 'delete',
-      batch,
-      ref: target.ref,
-      permanent,
-      statusBefore: status,
-      backup,
-      sha256Before: sha256(current.bytes),
-      mode: current.mode,
+    const backup = await this.log.saveBackup(current.bytes).catch((error: unknown) => {
+      throw historyRefused(error);
     });
-    return { ref: target.ref, outcome: 'deleted', statusBefore: status, statusAfter: null, error: null };
-  }
-
-  /**
-   * Reverses the most recent batch not yet undone, entry by entry, as long as each file is as the
-   * engine left it. An entry that cannot be undone is reported and counted as tried, so the next
-   * undo moves on to the batch before.
-   */
-  async undo(): Promise<ChangeReport> {
-    const entries = await this.log.entries();
-    const tried = new Set(entries.flatMap((entry) => (entry.action === 'undo' ? [entry.undoes] : [])));
-    const open = entries.filter(
-      (entry): entry is StatusEntry | DeleteEntry => entry.action !== 'undo' && !tried.has(entry.id),
-    );
-    const last = open.at(-1);
-    if (!last)
-      throw new AppError(
-        'nothing-to-undo',
-        `Nothing to undo: no change made by this app in ${this.root} remains.`,
-      );
-    const batch = AuditLog.newBatch();
-    const results: ChangeResult[] = [];
-    for (const entry of open.filter((e) => e.batch === last.batch).reverse()) {
-      const result = await this.undoOne(entry).catch((e) => failed(entry.ref, e));
-      await this.log.append({
-        action: 'undo',
-        batch,
-        ref: entry.ref,
-        undoes: entry.id,
-        ok: result.outcome !== 'failed',
-        reason: result.error?.message ?? null,
-        statusBefore: result.statusBefore,
-        statusAfter: result.statusAfter,
-      });
-      results.push(result);
-    }
-    return { batch, results };
-  }
-
-  private async undoOne(entry: StatusEntry | DeleteEntry): Promise<ChangeResult> {
-    const { folder, id } = parseRef(entry.ref);
-    const file = path.join(this.root, folder ?? '', id);
-    if (entry.action === 'delete') {
-      const bytes = await this.log.readBackup(entry.backup);
-      if (sha256(bytes) !== entry.sha256Before) {
-        throw new AppError('io', 'The saved copy of this session is damaged: it cannot be restored.');
-      }
-      await restoreSessionFile(file, bytes, entry.mode);
-      return {
-        ref: entry.ref,
-        outcome: 'restored',
-        statusBefore: null,
-        statusAfter: entry.statusBefore,
-        error: null,
-      };
-    }
-    const current = await readSessionBytes(file);
-    if (sha256(current.bytes) !== entry.sha256After) {
-      throw new AppError(
-        'conflict',
-        `${entry.ref} has changed since it was set to ${entry.statusAfter} (by the 4D Server or someone else): not undone.`,
-      );
-    }
-    const edit = editStatus(current.bytes, entry.statusBefore);
-    await replaceSessionFile(file, current.bytes, edit.bytes);
     return {
+      ref: target.ref,
+      intent: {
+        action: 'delete',
+        ref: target.ref,
+        permanent,
+        statusBefore: status,
+        backup,
+        sha256Before: sha256(current.bytes),
+        sha256After: null,
+        mode: current.mode,
+        uid: current.uid,
+        gid: current.gid,
+        firstSeen: this.firstSeen().get(target.ref) ?? current.born,
+      },
+      apply: async (work) => {
+        await removeSessionFile(work, target.file, current, { permanent, trash: this.trash });
+        return { ref: target.ref, outcome: 'deleted', statusBefore: status, statusAfter: null, error: null };
+      },
+      abandon: () => this.log.removeBackup(backup),
+    };
+  }
+
+  private async planUndo(entry: StatusEntry | DeleteEntry): Promise<PlanResult> {
+    const { folder, id } = parseRef(entry.ref);
+    const target: ResolvedRef = {
+      ref: entry.ref,
+      folder: folder ?? '',
+      id,
+      file: path.join(this.root, folder ?? '', id),
+    };
+    if (entry.action === 'delete') return this.planRestore(entry, target);
+
+    const done: ChangeResult = {
       ref: entry.ref,
       outcome: 'restored',
       statusBefore: entry.statusAfter,
       statusAfter: entry.statusBefore,
       error: null,
     };
+    const current = await readSessionBytes(target.file);
+    if (sha256(current.bytes) !== entry.sha256After) {
+      // Exactly what undoing would leave (another undo got there first)?
+      const parsed = parseSessionBytes(current.bytes);
+      if (parsed.ok && parsed.json.status === entry.statusBefore) {
+        const redone = editStatus(current.bytes, entry.statusAfter);
+        if (sha256(redone.bytes) === entry.sha256After) return this.alreadyUndone(entry, done);
+      }
+      return this.settledWithout(
+        entry,
+        done,
+        new AppError(
+          'conflict',
+          `${entry.ref} has changed since it was set to ${entry.statusAfter} (by the 4D Server or someone else): not undone.`,
+        ),
+      );
+    }
+    const edit = editStatus(current.bytes, entry.statusBefore);
+    return {
+      ref: entry.ref,
+      intent: {
+        action: 'undo',
+        ref: entry.ref,
+        undoes: entry.id,
+        statusBefore: entry.statusAfter,
+        statusAfter: entry.statusBefore,
+        sha256Before: sha256(current.bytes),
+        sha256After: sha256(edit.bytes),
+      },
+      apply: async (work) => {
+        await replaceSessionFile(work, target.file, current, edit.bytes);
+        return done;
+      },
+    };
   }
 
-  /** This folder's history, oldest first. */
-  history(): Promise<AuditEntry[]> {
-    return this.log.entries();
+  private async planRestore(entry: DeleteEntry, target: ResolvedRef): Promise<PlanResult> {
+    const bytes = await this.log.readBackup(entry.backup).catch(() => null);
+    if (!bytes || sha256(bytes) !== entry.sha256Before) {
+      throw new AppError(
+        'io',
+        'The saved copy of this session is missing or damaged: it cannot be restored.',
+      );
+    }
+    const done: ChangeResult = {
+      ref: entry.ref,
+      outcome: 'restored',
+      statusBefore: null,
+      statusAfter: entry.statusBefore,
+      error: null,
+    };
+    const now = await this.hashNow(entry.ref);
+    if (now === entry.sha256Before) return this.alreadyUndone(entry, done);
+    if (now !== null) {
+      return this.settledWithout(
+        entry,
+        done,
+        new AppError(
+          'conflict',
+          `${entry.ref} exists again with other content (the device logged in anew?): not overwritten.`,
+        ),
+      );
+    }
+    const saved: SessionBytes = {
+      bytes,
+      mode: entry.mode,
+      uid: entry.uid ?? process.getuid?.() ?? 0,
+      gid: entry.gid ?? process.getgid?.() ?? 0,
+      born: entry.firstSeen ?? new Date().toISOString(),
+    };
+    return {
+      ref: entry.ref,
+      intent: {
+        action: 'undo',
+        ref: entry.ref,
+        undoes: entry.id,
+        statusBefore: null,
+        statusAfter: entry.statusBefore,
+        sha256Before: now,
+        sha256After: hashOf(bytes),
+      },
+      apply: async (work) => {
+        if (entry.firstSeen) this.rememberFirstSeen(entry.ref, entry.firstSeen);
+        const how = await restoreSessionFile(work, target.file, saved);
+        if (how === 'already') throw new AppError('already-undone', `${entry.ref} was already restored.`);
+        return done;
+      },
+    };
+  }
+
+  /** An entry whose file is already as undoing it would leave: recorded as settled, reported as such. */
+  private alreadyUndone(entry: StatusEntry | DeleteEntry, done: ChangeResult): PlanResult {
+    return this.settledWithout(
+      entry,
+      done,
+      new AppError('already-undone', `${entry.ref} was already undone.`),
+    );
+  }
+
+  /**
+   * An undo that will not touch the file (already done, or refused because the file changed):
+   * recorded all the same, so the entry counts as settled and the next undo moves on.
+   */
+  private settledWithout(entry: StatusEntry | DeleteEntry, done: ChangeResult, why: AppError): PlanResult {
+    return {
+      ref: entry.ref,
+      intent: {
+        action: 'undo',
+        ref: entry.ref,
+        undoes: entry.id,
+        statusBefore: done.statusBefore,
+        statusAfter: done.statusAfter,
+        sha256Before: null,
+        sha256After: null,
+      },
+      apply: async () => {
+        throw why;
+      },
+    };
   }
 }

@@ -35,6 +35,12 @@ export class SessionIndex {
   /** By `<folder>/<file>`: the version of each file the index reflects. */
   readonly stamps = new Map<string, FileStamp>();
 
+  /**
+   * First-seen times the engine keeps (the app's own rewrites make new inodes): preferred to the
+   * file's birth time. A session already indexed keeps its first-seen time whatever its inode.
+   */
+  firstSeen: ReadonlyMap<string, string> = new Map();
+
   /** The app summaries last reported, so count changes are reported once per batch. */
   private readonly reportedApps = new Map<string, AppSummary>();
 
@@ -97,6 +103,8 @@ export class SessionIndex {
     else this.stamps.delete(key);
 
     if (read.kind === 'session') {
+      const firstSeen = this.firstSeen.get(key) ?? wasSession?.firstSeen;
+      if (firstSeen !== undefined && firstSeen !== read.summary.firstSeen) read.summary.firstSeen = firstSeen;
       entry.sessions.set(fileName, read.summary);
       if (!wasSession) deltas.push({ type: 'session-added', ref: key, folder, session: read.summary });
       else if (!isDeepStrictEqual(wasSession, read.summary)) {

@@ -1,17 +1,29 @@
 /**
- * The one writer: every byte the app puts in a MobileApps folder goes through here. Writes are
- * compare-and-swap on the file's current bytes (a conflict is reported, never guessed through),
- * atomic (temporary file in the same folder, flushed, renamed: write-file-atomic, which also
- * keeps the file's mode and, where permitted, its owner), and never through a link.
+ * The one writer: every byte the app puts in a MobileApps folder goes through here. Written over
+ * plain `fs` primitives rather than write-file-atomic, which resolves links (`realpath`) and then
+ * renames over whatever the link points to, and cannot tell what its rename displaced.
+ *
+ * Replacing a session file (docs/architecture.md, "How a status change is written"):
+ *  1. the new bytes go to `<work folder>/<id>.new`, created O_CREAT|O_EXCL|O_NOFOLLOW, given the
+ *     file's owner, group and mode, flushed;
+ *  2. whatever is at the session's name now is renamed aside to `<id>.base` (a rename moves a link
+ *     itself, never its target);
+ *  3. the new file is hard-linked at the session's literal name, which fails if anyone wrote a
+ *     file there meanwhile (then theirs stays: a conflict);
+ *  4. what was moved aside is compared with the bytes the edit was based on; if it is not them
+ *     (someone replaced or rewrote the file after we read it), their version is put back without
+ *     ever replacing a newer one, and the edit is reported as a conflict.
+ * No version written by another process is dropped, except one written in place, through a
+ * descriptor opened before step 2, after step 4 has read it: a window of one read.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import trash from 'trash';
-import writeFileAtomic from 'write-file-atomic';
 import { AppError } from '../../shared/errors.js';
 import { errnoCode, ioError } from './fsErrors.js';
-import { MAX_SESSION_FILE_BYTES } from './sessionFile.js';
+import { MAX_SESSION_FILE_BYTES, parseSessionBytes } from './sessionFile.js';
+import { type WorkFolders, workNames } from './workFolder.js';
 
 export type TrashFunction = (file: string) => Promise<void>;
 
@@ -22,121 +34,282 @@ export const moveToOsTrash: TrashFunction = async (file) => {
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/** O_NOFOLLOW does not exist on Windows, where the directory entry's link flag is the guard. */
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const READ_FLAGS = constants.O_RDONLY | NOFOLLOW | (constants.O_NONBLOCK ?? 0);
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW;
+
+/** A version of a session file: its bytes and the identity a rewrite must keep. */
 export interface SessionBytes {
   bytes: Buffer;
   mode: number;
+  uid: number;
+  gid: number;
+  /** The file's birth time (change time where there is none), ISO: its first-seen time. */
+  born: string;
+}
+
+/** What a rewrite or a restore keeps of a file. */
+export type FileIdentity = Pick<SessionBytes, 'mode' | 'uid' | 'gid'>;
+
+async function readNoFollow(file: string): Promise<SessionBytes> {
+  const handle = await fs.open(file, READ_FLAGS);
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new AppError('not-a-session', `${path.basename(file)} is not a regular file.`);
+    if (stats.size > MAX_SESSION_FILE_BYTES) {
+      throw new AppError(
+        'not-a-session',
+        `${path.basename(file)} is ${stats.size} bytes, too large to be a session.`,
+      );
+    }
+    return {
+      bytes: await handle.readFile(),
+      mode: stats.mode & 0o7777,
+      uid: stats.uid,
+      gid: stats.gid,
+      born: new Date(stats.birthtimeMs > 0 ? stats.birthtimeMs : stats.ctimeMs).toISOString(),
+    };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Reads a session file as it is on disk now; refuses links, non-files and oversized files. */
 export async function readSessionBytes(file: string): Promise<SessionBytes> {
-  let stats: Awaited<ReturnType<typeof fs.lstat>>;
   try {
-    stats = await fs.lstat(file);
+    return await readNoFollow(file);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') {
+    if (error instanceof AppError) throw error;
+    const code = errnoCode(error);
+    if (code === 'ENOENT') {
       throw new AppError(
         'unknown-ref',
         `${path.basename(file)} is no longer there: it was deleted or moved.`,
       );
     }
-    throw ioError(`read ${file}`, error);
-  }
-  if (stats.isSymbolicLink())
-    throw new AppError('not-a-session', `${file} is a symbolic link: not written through.`);
-  if (!stats.isFile()) throw new AppError('not-a-session', `${file} is not a regular file.`);
-  if (stats.size > MAX_SESSION_FILE_BYTES) {
-    throw new AppError('not-a-session', `${file} is ${stats.size} bytes, too large to be a session.`);
-  }
-  try {
-    return { bytes: await fs.readFile(file), mode: stats.mode & 0o7777 };
-  } catch (error) {
-    throw ioError(`read ${file}`, error);
-  }
-}
-
-async function assertUnchanged(file: string, expected: Buffer): Promise<void> {
-  const now = await readSessionBytes(file).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === 'unknown-ref') {
-      throw new AppError(
-        'conflict',
-        `${path.basename(file)} was deleted by someone else meanwhile: nothing changed.`,
-      );
+    if (code === 'ELOOP' || code === 'EMLINK') {
+      throw new AppError('not-a-session', `${path.basename(file)} is a symbolic link: not written through.`);
     }
-    throw error;
-  });
-  if (!now.bytes.equals(expected)) {
-    throw new AppError(
-      'conflict',
-      `${path.basename(file)} was changed by someone else (the 4D Server?) meanwhile: nothing changed. Try again.`,
-    );
+    throw ioError(`read ${file}`, error);
   }
 }
 
-/** Replaces a session file's content, provided it still holds `expected`. */
-export async function replaceSessionFile(file: string, expected: Buffer, next: Buffer): Promise<void> {
-  await assertUnchanged(file, expected);
+/** What the file holds now, in words for a conflict message. */
+async function describeNow(file: string): Promise<string> {
   try {
-    await writeFileAtomic(file, next, { fsync: true });
+    const now = await readNoFollow(file);
+    const parsed = parseSessionBytes(now.bytes);
+    const status = parsed.ok ? parsed.json.status : undefined;
+    return status === 'accepted' || status === 'pending'
+      ? `it is ${status} now`
+      : 'it is not a valid session now';
   } catch (error) {
-    throw ioError(`write ${file}`, error);
+    const code = errnoCode(error);
+    if (code === 'ENOENT') return 'it is gone now';
+    if (code === 'ELOOP' || code === 'EMLINK') return 'it is a symbolic link now';
+    return 'it cannot be read now';
   }
 }
 
-/** Removes a session file, provided it still holds `expected`: to the OS trash, or for good. */
-export async function removeSessionFile(
+async function conflict(file: string, what: string): Promise<AppError> {
+  return new AppError(
+    'conflict',
+    `${path.basename(file)} ${what} (${await describeNow(file)}): not changed.`,
+  );
+}
+
+/** Creates `file` with `bytes`, the owner, group and mode given, flushed; returns its inode. */
+async function writeNewFile(file: string, bytes: Buffer, like: FileIdentity): Promise<number> {
+  const handle = await fs.open(file, CREATE_FLAGS, 0o600);
+  try {
+    await handle.writeFile(bytes);
+    // Owner and group first: chown may clear set-id bits, chmod then sets the mode exactly.
+    await handle.chown(like.uid, like.gid).catch((error: unknown) => {
+      // A process may give a file only its own user and one of its groups: keep what it can.
+      if (errnoCode(error) !== 'EPERM' && errnoCode(error) !== 'EINVAL') throw error;
+    });
+    await handle.chmod(like.mode);
+    await handle.sync();
+    return (await handle.stat()).ino;
+  } finally {
+    await handle.close();
+  }
+}
+
+const LINKS_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
+/**
+ * Puts `from` at the name `to` only if that name is free; false when it is taken. A hard link
+ * cannot replace anything. Where the file system has no hard links (FAT, some network shares),
+ * it checks and renames: a window of one system call, the best such a file system allows.
+ */
+async function placeIfFree(from: string, to: string): Promise<boolean> {
+  try {
+    await fs.link(from, to);
+    return true;
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'EEXIST') return false;
+    if (!code || !LINKS_UNSUPPORTED.has(code)) throw error;
+  }
+  try {
+    await fs.lstat(to);
+    return false;
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+  }
+  await fs.rename(from, to);
+  return true;
+}
+
+async function sameBytes(file: string, expected: Buffer): Promise<boolean> {
+  try {
+    return (await readNoFollow(file)).bytes.equals(expected);
+  } catch {
+    return false; // a link, a directory, gone or unreadable: not what the edit was based on
+  }
+}
+
+const removeQuietly = (file: string) => fs.unlink(file).catch(() => {});
+
+/**
+ * Someone else's version ended up aside (at `aside`) while ours sits at `file`. Moves whatever is
+ * at `file` now out of the way, and puts back the newest version that is not ours.
+ */
+async function putTheirsBack(file: string, aside: string, displaced: string, oursIno: number): Promise<void> {
+  try {
+    await fs.rename(file, displaced);
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+    await placeIfFree(aside, file); // ours was removed by someone: theirs comes back if still free
+    return;
+  }
+  const displacedIno = (await fs.lstat(displaced)).ino;
+  // Not ours: someone wrote an even newer version after our link; it is the one to keep.
+  await placeIfFree(displacedIno === oursIno ? aside : displaced, file);
+}
+
+/**
+ * Replaces a session file's content, provided it still holds `base.bytes`; keeps its owner, group
+ * and mode. Throws a `conflict` (with the file's current status) when someone else changed it.
+ */
+export async function replaceSessionFile(
+  work: WorkFolders,
   file: string,
-  expected: Buffer,
-  how: { permanent: boolean; trash: TrashFunction },
+  base: SessionBytes,
+  next: Buffer,
 ): Promise<void> {
-  await assertUnchanged(file, expected);
+  const names = workNames(path.basename(file));
+  let dir: string;
   try {
-    if (how.permanent) await fs.unlink(file);
-    else await how.trash(file);
+    dir = await work.in(path.dirname(file));
   } catch (error) {
-    throw ioError(how.permanent ? `delete ${file}` : `move ${file} to the trash`, error);
+    throw ioError(`prepare a temporary file beside ${file}`, error);
+  }
+  const fresh = path.join(dir, names.fresh);
+  const aside = path.join(dir, names.base);
+  const displaced = path.join(dir, names.displaced);
+  try {
+    let oursIno: number;
+    try {
+      oursIno = await writeNewFile(fresh, next, base);
+    } catch (error) {
+      throw ioError(`write ${file}`, error);
+    }
+    try {
+      await fs.rename(file, aside);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') throw await conflict(file, 'was deleted by someone else meanwhile');
+      throw ioError(`write ${file}`, error);
+    }
+    if (
+      !(await placeIfFree(fresh, file).catch(async (error: unknown) => {
+        await placeIfFree(aside, file).catch(() => {});
+        throw ioError(`write ${file}`, error);
+      }))
+    ) {
+      // Someone wrote the file while it was aside: theirs is newer than what we read.
+      throw await conflict(file, 'was written by someone else meanwhile');
+    }
+    if (!(await sameBytes(aside, base.bytes))) {
+      await putTheirsBack(file, aside, displaced, oursIno);
+      throw await conflict(file, 'was changed by someone else (the 4D Server?) meanwhile');
+    }
+  } finally {
+    await Promise.all([removeQuietly(fresh), removeQuietly(aside), removeQuietly(displaced)]);
   }
 }
 
 /**
- * Puts deleted bytes back where they were, never over a file that has appeared since: the
- * content is written and flushed under a temporary name, then hard-linked into place (which
- * fails if the name is taken). Where links are not supported, it checks and renames.
+ * Removes a session file, provided it still holds `base.bytes`: it is moved into the work folder
+ * under its own name, checked, then sent to the trash (or unlinked). A different version found
+ * there is put back, and the removal reported as a conflict.
  */
-export async function restoreSessionFile(file: string, bytes: Buffer, mode: number): Promise<void> {
-  const temporary = `${file}.${process.pid}.${Date.now()}.restore`;
-  const taken = () =>
-    new AppError(
-      'conflict',
-      `${path.basename(file)} exists again (the device logged in anew?): not overwritten.`,
-    );
+export async function removeSessionFile(
+  work: WorkFolders,
+  file: string,
+  base: SessionBytes,
+  how: { permanent: boolean; trash: TrashFunction },
+): Promise<void> {
+  let dir: string;
   try {
-    const handle = await fs.open(temporary, 'wx', mode);
-    try {
-      await handle.writeFile(bytes);
-      await handle.chmod(mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await fs.link(temporary, file);
-    } catch (error) {
-      const code = errnoCode(error);
-      if (code === 'EEXIST') throw taken();
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV') throw error;
-      if (
-        await fs.lstat(file).then(
-          () => true,
-          () => false,
-        )
-      )
-        throw taken();
-      await fs.rename(temporary, file);
-    }
+    dir = await work.in(path.dirname(file));
   } catch (error) {
-    if (error instanceof AppError) throw error;
+    throw ioError(`prepare the removal of ${file}`, error);
+  }
+  const leaving = path.join(dir, workNames(path.basename(file)).leaving);
+  try {
+    await fs.rename(file, leaving);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') throw await conflict(file, 'was deleted by someone else meanwhile');
+    throw ioError(`delete ${file}`, error);
+  }
+  try {
+    if (!(await sameBytes(leaving, base.bytes))) {
+      await placeIfFree(leaving, file);
+      throw await conflict(file, 'was changed by someone else (the 4D Server?) meanwhile');
+    }
+    try {
+      if (how.permanent) await fs.unlink(leaving);
+      else await how.trash(leaving);
+    } catch (error) {
+      await placeIfFree(leaving, file).catch(() => {});
+      throw ioError(how.permanent ? `delete ${file}` : `move ${file} to the trash`, error);
+    }
+  } finally {
+    await removeQuietly(leaving);
+  }
+}
+
+/**
+ * Puts deleted bytes back where they were, never over a file that has appeared since: written and
+ * flushed in the work folder with the owner, group and mode the file had, then linked into place.
+ * Returns `already` when the name holds exactly these bytes (another undo got there first).
+ */
+export async function restoreSessionFile(
+  work: WorkFolders,
+  file: string,
+  saved: FileIdentity & { bytes: Buffer },
+): Promise<'restored' | 'already'> {
+  let dir: string;
+  try {
+    dir = await work.in(path.dirname(file));
+  } catch (error) {
+    throw ioError(`prepare the restore of ${file}`, error);
+  }
+  const fresh = path.join(dir, workNames(path.basename(file)).fresh);
+  try {
+    await writeNewFile(fresh, saved.bytes, saved);
+    if (await placeIfFree(fresh, file)) return 'restored';
+  } catch (error) {
     throw ioError(`restore ${file}`, error);
   } finally {
-    await fs.unlink(temporary).catch(() => {});
+    await removeQuietly(fresh);
   }
+  if (await sameBytes(file, saved.bytes)) return 'already';
+  throw new AppError(
+    'conflict',
+    `${path.basename(file)} exists again (${await describeNow(file)}; the device logged in anew?): not overwritten.`,
+  );
 }

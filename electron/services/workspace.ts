@@ -36,6 +36,8 @@ export interface WorkspaceOptions {
   rootCheckMs?: number;
   /** Save the index cache once the folder has been quiet this long. */
   cacheSaveDelayMs?: number;
+  /** First-seen times the engine keeps (SessionActions.firstSeen), preferred to birth times. */
+  firstSeen?: ReadonlyMap<string, string>;
   /** Test seam: the native watcher to use (defaults to chokidar). */
   startNativeWatcher?: typeof watchWithChokidar;
 }
@@ -72,7 +74,7 @@ export class Workspace {
   /** Index updates run one at a time: each may yield between time slices. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
-  private readonly options: Required<Omit<WorkspaceOptions, 'polling'>> & { polling: boolean };
+  private readonly options: Required<Omit<WorkspaceOptions, 'polling' | 'firstSeen'>> & { polling: boolean };
   /** Resolves once the first scan (or the cache) has filled the index. */
   readonly ready: Promise<void>;
   /** Resolves once the watcher runs and the index has been revalidated against the disk. */
@@ -112,6 +114,7 @@ export class Workspace {
     const absolute = path.resolve(root);
     listAppFolders(absolute); // a clear error now if the root is not there
     const index = new SessionIndex(absolute);
+    if (options.firstSeen) index.firstSeen = options.firstSeen;
     const fromCache = await loadIndexCache(options.dataDir, index);
     if (fromCache) index.appChanges(index.apps.keys()); // these summaries are what a listener sees first
     return new Workspace(absolute, index, options, fromCache);

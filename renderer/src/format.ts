@@ -45,6 +45,8 @@ export function serverConsequence(code: string): string {
       return 'This file is far too large to be a session; the app does not read it.';
     case 'symlink':
       return 'A link where a session should be: the app never follows or changes links.';
+    case 'leftover':
+      return 'Not a session: the server ignores it. Mobile Sessions removes it when it can; see the message.';
     default:
       return '';
   }

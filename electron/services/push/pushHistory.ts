@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { PushRecord } from '../../../shared/push.js';
+import type { LogPosition } from '../auditLog.js';
 import { isRecord, JsonDataFile } from './dataFile.js';
 
 /** Refs kept in a record: enough to show what a push delivered, bounded for huge bulk actions. */
@@ -13,6 +14,8 @@ export const MAX_RECORDED_REFS = 1000;
 export interface StoredPush extends PushRecord {
   /** The id of the newest audit entry of this root when the push started (null: there was none). */
   lastEntryId: string | null;
+  /** Where the folder's history ended when the push started: the next one reads from there. */
+  logPosition?: LogPosition;
 }
 
 interface HistoryFile {

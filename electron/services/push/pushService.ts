@@ -17,7 +17,7 @@ import {
   type UnpushedSummary,
 } from '../../../shared/push.js';
 import type { FileProblem } from '../../../shared/session.js';
-import { AuditLog } from '../auditLog.js';
+import { type AuditEntry, AuditLog } from '../auditLog.js';
 import { listAppFolders, scanRoot } from '../scanRoot.js';
 import { buildPrePushCheck } from './prePushCheck.js';
 import { requestRefresh, shellArgument } from './pushClient.js';
@@ -127,8 +127,20 @@ export class PushService {
 
   async unpushed(root: string): Promise<UnpushedSummary> {
     const key = path.resolve(root);
-    const entries = await new AuditLog(this.options.dataDir, key).entries();
-    return computeUnpushed(key, entries, await this.history.last(key));
+    return (await this.unpushedNow(key)).unpushed;
+  }
+
+  /**
+   * Reads the history only from where the last push left it (O(changes since), not O(history)),
+   * and notes where it ends now, which the next push starts from.
+   */
+  private async unpushedNow(key: string) {
+    const log = new AuditLog(this.options.dataDir, key);
+    const last = await this.history.last(key);
+    const end = await log.endPosition();
+    const entries: AuditEntry[] = [];
+    for await (const entry of log.entries(last?.logPosition ?? null)) entries.push(entry);
+    return { unpushed: computeUnpushed(key, entries, last), entries, end };
   }
 
   async check(root: string, options: { problems?: FileProblem[] } = {}): Promise<PrePushCheck> {
@@ -175,8 +187,7 @@ export class PushService {
     const started = Date.now();
     const key = path.resolve(root);
     listAppFolders(key); // the folder must be there: a clear error now if it is not
-    const entries = await new AuditLog(this.options.dataDir, key).entries();
-    const unpushed = computeUnpushed(key, entries, await this.history.last(key));
+    const { unpushed, entries, end } = await this.unpushedNow(key);
     const nothingToPush = unpushed.changes.length === 0;
     const base = { root: key, nothingToPush, changes: unpushed.changes, serverErrors: [] };
     const failed = (server: string | null, failure: PushFailure): PushResult => ({
@@ -271,6 +282,7 @@ export class PushService {
       },
       serverErrors: serverErrors.length,
       lastEntryId,
+      logPosition: end,
     });
     const host = new URL(settings.url).host;
     const delivered = nothingToPush

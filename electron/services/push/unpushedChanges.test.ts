@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 const unpushed = async (push: StoredPush | null = null) =>
-  computeUnpushed(root, await actions.history(), push);
+  computeUnpushed(root, await actions.log.allEntries(), push);
 
 const pushAt = (entries: AuditEntry[], time = new Date().toISOString()): StoredPush => ({
   time,
@@ -76,7 +76,7 @@ describe('computeUnpushed', () => {
   it('counts a session restored after a pushed deletion', async () => {
     const { ref } = await writeSession(root, { status: 'accepted' });
     await actions.delete([ref]);
-    const push = pushAt(await actions.history());
+    const push = pushAt(await actions.log.allEntries());
     expect((await unpushed(push)).changes).toEqual([]);
     await actions.undo();
     expect((await unpushed(push)).changes).toMatchObject([
@@ -88,7 +88,7 @@ describe('computeUnpushed', () => {
     const a = await writeSession(root, { status: 'pending' });
     const b = await writeSession(root, { status: 'pending' });
     await actions.setStatus([a.ref], 'accepted');
-    const push = pushAt(await actions.history());
+    const push = pushAt(await actions.log.allEntries());
     expect((await unpushed(push)).changes).toEqual([]);
     await actions.setStatus([a.ref, b.ref], 'pending'); // b already was: nothing written, nothing logged
     const summary = await unpushed(push);
@@ -116,7 +116,7 @@ describe('computeUnpushed', () => {
   it('falls back on time when the last pushed entry is no longer in the log', async () => {
     const { ref } = await writeSession(root, { status: 'pending' });
     await actions.setStatus([ref], 'accepted');
-    const entries = await actions.history();
+    const entries = await actions.log.allEntries();
     const lost: StoredPush = { ...pushAt(entries), lastEntryId: 'gone', time: '9999-01-01T00:00:00.000Z' };
     expect(entriesSince(entries, lost)).toEqual([]);
     expect(entriesSince(entries, { ...lost, time: '2000-01-01T00:00:00.000Z' })).toEqual(entries);

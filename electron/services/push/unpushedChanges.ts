@@ -14,6 +14,7 @@ import type { StoredPush } from './pushHistory.js';
 /** The entries made after the push (all of them when there was none). */
 export function entriesSince(entries: AuditEntry[], push: StoredPush | null): AuditEntry[] {
   if (!push) return entries;
+  if (push.logPosition) return entries; // read from the push's position on: all of them are after it
   if (push.lastEntryId === null) return entries; // no entry existed when it was pushed
   const index = entries.findIndex((entry) => entry.id === push.lastEntryId);
   if (index >= 0) return entries.slice(index + 1);

@@ -18,12 +18,12 @@ export function Notices() {
               </button>
             </>
           )}
-          {n.undoable && (
+          {n.undoBatch && (
             <button
               type="button"
               onClick={() => {
                 dismiss(n.id);
-                void undo();
+                void undo(n.undoBatch);
               }}
             >
               Undo

@@ -36,8 +36,8 @@ export interface Notice {
   id: number;
   message: string;
   kind: 'info' | 'error';
-  /** Offers Undo (the change came from this window). */
-  undoable: boolean;
+  /** Offers Undo of exactly this batch (the change came from this window); null: no Undo. */
+  undoBatch: string | null;
   /** A path to show with a copy button (browser-mode reveal). */
   path?: string;
 }
@@ -95,7 +95,8 @@ export interface SessionsState {
   focusRef(ref: string): Promise<void>;
   setStatus(refs: string[] | 'selection', status: SessionStatus): Promise<void>;
   deleteSessions(refs: string[] | 'selection'): Promise<void>;
-  undo(): Promise<void>;
+  /** Undoes one batch (a notice's Undo), or the latest one not yet undone (Ctrl/Cmd+Z). */
+  undo(batch?: string | null): Promise<void>;
   refresh(): Promise<void>;
   reveal(ref: string): Promise<void>;
   openDetails(ref: string | null): Promise<void>;
@@ -417,7 +418,7 @@ export const createSessionsStore = (api: ApiClient) =>
           const summary = describeReport(report, status === 'accepted' ? 'accepted' : 'set to pending');
           get().notify(summary.message, {
             kind: summary.failed ? 'error' : 'info',
-            undoable: report.batch !== null,
+            undoBatch: report.batch,
           });
           scheduleReload();
         } catch (error) {
@@ -446,7 +447,7 @@ export const createSessionsStore = (api: ApiClient) =>
           const summary = describeReport(report, 'moved to the Trash');
           get().notify(summary.message, {
             kind: summary.failed ? 'error' : 'info',
-            undoable: report.batch !== null,
+            undoBatch: report.batch,
           });
           get().clearSelection();
           set({ details: null });
@@ -456,9 +457,9 @@ export const createSessionsStore = (api: ApiClient) =>
         }
       },
 
-      async undo() {
+      async undo(batch = null) {
         try {
-          const report = await api.request('undo', {});
+          const report = await api.request('undo', batch ? { batch } : {});
           const summary = describeReport(report, 'restored');
           get().notify(`Undone: ${summary.message}`, { kind: summary.failed ? 'error' : 'info' });
           scheduleReload();
@@ -516,7 +517,7 @@ export const createSessionsStore = (api: ApiClient) =>
           id: ++noticeId,
           message,
           kind: options.kind ?? 'info',
-          undoable: options.undoable ?? false,
+          undoBatch: options.undoBatch ?? null,
           path: options.path,
         };
         set({ notices: [...get().notices.slice(-3), notice] });
