@@ -28,6 +28,7 @@ import { describeFsError } from './fsErrors.js';
 import { parseSessionBytes } from './sessionFile.js';
 import { parseRef, type ResolvedRef, resolveRef } from './sessionRefs.js';
 import {
+  conflict,
   moveToOsTrash,
   readSessionBytes,
   removeSessionFile,
@@ -97,6 +98,23 @@ interface Planned {
 }
 
 type PlanResult = Planned | ChangeResult;
+
+const SETTLE_MS = 20;
+
+/**
+ * Reads a file to edit it. Bytes that are not a valid session are read again a moment later: if
+ * they changed, someone is writing the file right now (a conflict, not a broken file).
+ */
+async function readSettled(file: string): Promise<SessionBytes> {
+  const first = await readSessionBytes(file);
+  if (parseSessionBytes(first.bytes).ok) return first;
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const again = await readSessionBytes(file).catch(async () => {
+    throw await conflict(file, 'was being written by someone else');
+  });
+  if (!again.bytes.equals(first.bytes)) throw await conflict(file, 'was being written by someone else');
+  return again;
+}
 const isPlanned = (p: PlanResult): p is Planned => 'intent' in p;
 
 const hashOf = (bytes: Buffer | null) => (bytes ? sha256(bytes) : null);
@@ -283,7 +301,7 @@ export class SessionActions {
 
   private async planStatus(ref: string, status: SessionStatus): Promise<PlanResult> {
     const target = await resolveRef(this.root, ref);
-    const current = await readSessionBytes(target.file);
+    const current = await readSettled(target.file);
     const edit = editStatus(current.bytes, status);
     const unchanged: ChangeResult = {
       ref: target.ref,

@@ -8,13 +8,17 @@
  *     file's owner, group and mode, flushed;
  *  2. whatever is at the session's name now is renamed aside to `<id>.base` (a rename moves a link
  *     itself, never its target);
- *  3. the new file is hard-linked at the session's literal name, which fails if anyone wrote a
- *     file there meanwhile (then theirs stays: a conflict);
- *  4. what was moved aside is compared with the bytes the edit was based on; if it is not them
- *     (someone replaced or rewrote the file after we read it), their version is put back without
- *     ever replacing a newer one, and the edit is reported as a conflict.
+ *  3. what was moved aside is compared with the bytes the edit was based on; if it is not them
+ *     (someone replaced or rewrote the file after we read it), it goes straight back: a conflict,
+ *     and nobody ever saw our version;
+ *  4. the new file is hard-linked at the session's literal name, which fails if anyone wrote a
+ *     file there while the name was free (then theirs stays: a conflict);
+ *  5. what was moved aside is compared once more: a write in place through a descriptor opened
+ *     before step 2 may have landed after step 3; then theirs is put back without ever replacing
+ *     a newer version, and the edit is reported as a conflict.
  * No version written by another process is dropped, except one written in place, through a
- * descriptor opened before step 2, after step 4 has read it: a window of one read.
+ * descriptor opened before step 2, after step 5 has read it. Between steps 2 and 4 (a few system
+ * calls) the session's name is free: a reader then finds no file, a writer creating one wins.
  */
 import { createHash } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
@@ -112,7 +116,8 @@ async function describeNow(file: string): Promise<string> {
   }
 }
 
-async function conflict(file: string, what: string): Promise<AppError> {
+/** A conflict error that says what the file holds now. */
+export async function conflict(file: string, what: string): Promise<AppError> {
   return new AppError(
     'conflict',
     `${path.basename(file)} ${what} (${await describeNow(file)}): not changed.`,
@@ -223,16 +228,22 @@ export async function replaceSessionFile(
       if (errnoCode(error) === 'ENOENT') throw await conflict(file, 'was deleted by someone else meanwhile');
       throw ioError(`write ${file}`, error);
     }
-    if (
-      !(await placeIfFree(fresh, file).catch(async (error: unknown) => {
-        await placeIfFree(aside, file).catch(() => {});
-        throw ioError(`write ${file}`, error);
-      }))
-    ) {
-      // Someone wrote the file while it was aside: theirs is newer than what we read.
-      throw await conflict(file, 'was written by someone else meanwhile');
-    }
     if (!(await sameBytes(aside, base.bytes))) {
+      // Replaced or rewritten after we read it: theirs goes back (unless an even newer one is there).
+      await placeIfFree(aside, file);
+      throw await conflict(file, 'was changed by someone else (the 4D Server?) meanwhile');
+    }
+    let placed: boolean;
+    try {
+      placed = await placeIfFree(fresh, file);
+    } catch (error) {
+      await placeIfFree(aside, file).catch(() => {});
+      throw ioError(`write ${file}`, error);
+    }
+    // Someone wrote the file while its name was free: theirs is newer than what we read.
+    if (!placed) throw await conflict(file, 'was written by someone else meanwhile');
+    if (!(await sameBytes(aside, base.bytes))) {
+      // Written in place through a descriptor opened before the move, after the first check.
       await putTheirsBack(file, aside, displaced, oursIno);
       throw await conflict(file, 'was changed by someone else (the 4D Server?) meanwhile');
     }
