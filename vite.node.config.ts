@@ -14,7 +14,7 @@ export default defineConfig({
     target: 'node20',
     sourcemap: true,
     rollupOptions: {
-      input: { cli: 'electron/cli/index.ts', bench: 'bench/run.ts' },
+      input: { cli: 'electron/cli/index.ts', bench: 'bench/run.ts', 'bench-writes': 'bench/writes.ts' },
       output: {
         entryFileNames: '[name].js',
         banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),

@@ -44,7 +44,7 @@ import { type LeftoverWorkFolder, recoverWorkFolders, WorkFolders } from './work
 /** Files changed at once in a bulk action: each write is flushed to disk, so a little overlap helps. */
 const WRITE_CONCURRENCY = 8;
 /** Files whose intents are flushed together before any of them is touched. */
-const CHUNK = 128;
+const CHUNK = 256;
 
 export interface SessionActionsOptions {
   /** The opened MobileApps folder (absolute). */
@@ -95,6 +95,8 @@ interface Planned {
   apply: (work: WorkFolders) => Promise<ChangeResult>;
   /** Runs when the intent could not be recorded (removes an undo copy made for it). */
   abandon?: () => Promise<void>;
+  /** The session's first-seen time, written down before its file gets a new inode. */
+  firstSeen?: string;
 }
 
 type PlanResult = Planned | ChangeResult;
@@ -239,6 +241,10 @@ export class SessionActions {
         let intents: Intent[] = [];
         if (planned.length > 0) {
           try {
+            this.firstSeenBook.record(
+              this.firstSeen(),
+              planned.flatMap((p) => (p.firstSeen ? [{ ref: p.ref, firstSeen: p.firstSeen }] : [])),
+            );
             intents = await this.log.recordIntents(
               batch,
               planned.map((p) => p.intent),
@@ -293,10 +299,6 @@ export class SessionActions {
     return { batch: changed ? batch : null, results };
   }
 
-  private rememberFirstSeen(ref: string, firstSeen: string): void {
-    this.firstSeenBook.record(this.firstSeen(), [{ ref, firstSeen }]);
-  }
-
   // --- plans ----------------------------------------------------------------------------------
 
   private async planStatus(ref: string, status: SessionStatus): Promise<PlanResult> {
@@ -321,8 +323,8 @@ export class SessionActions {
         sha256Before: sha256(current.bytes),
         sha256After: sha256(edit.bytes),
       },
+      firstSeen: current.born,
       apply: async (work) => {
-        this.rememberFirstSeen(target.ref, current.born);
         await replaceSessionFile(work, target.file, current, edit.bytes);
         return { ...unchanged, outcome: 'changed' };
       },
@@ -462,8 +464,8 @@ export class SessionActions {
         sha256Before: now,
         sha256After: hashOf(bytes),
       },
+      ...(entry.firstSeen ? { firstSeen: entry.firstSeen } : {}),
       apply: async (work) => {
-        if (entry.firstSeen) this.rememberFirstSeen(entry.ref, entry.firstSeen);
         const how = await restoreSessionFile(work, target.file, saved);
         if (how === 'already') throw new AppError('already-undone', `${entry.ref} was already restored.`);
         return done;
