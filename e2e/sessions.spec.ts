@@ -27,6 +27,14 @@ const fileOf = (app: AppFixture, ref: string) => path.join(app.root, ...ref.spli
 const grid = (app: AppFixture) => app.page.getByRole('grid', { name: 'Sessions' });
 const rowOf = (app: AppFixture, ref: string) => app.page.locator(`[role="row"][data-ref="${ref}"]`);
 
+/** Pending sessions whose e-mails are unique, to find them by search. */
+function uniquePendings(apps: ListedApp[]): ListedSession[] {
+  const emails = apps.flatMap((a) => a.sessions.map((s) => s.email));
+  return apps
+    .flatMap((a) => a.sessions)
+    .filter((s) => s.status === 'pending' && s.email && emails.filter((e) => e === s.email).length === 1);
+}
+
 /** A pending session whose e-mail is unique, to find it by search. */
 function uniquePending(apps: ListedApp[]): { app: ListedApp; session: ListedSession } {
   const emails = apps.flatMap((a) => a.sessions.map((s) => s.email));
@@ -115,6 +123,29 @@ test('sets several sessions pending at once, then undoes it', async ({ app }) =>
   await page.getByRole('button', { name: 'Undo' }).first().click();
   await expect(page.getByText(/Undone: 2 sessions restored/)).toBeVisible();
   expect(refs.map((ref) => readFileSync(fileOf(app, ref), 'utf8'))).toEqual(before);
+});
+
+test("a notice's Undo undoes that notice's change, not a later one", async ({ app }) => {
+  const { page } = app;
+  const [first, second] = uniquePendings(listApps(app)) as [ListedSession, ListedSession];
+  const firstBefore = readFileSync(fileOf(app, first.ref), 'utf8');
+  const search = page.getByRole('searchbox', { name: 'Search' });
+  for (const session of [first, second]) {
+    await search.fill(session.email);
+    await rowOf(app, session.ref).getByRole('combobox', { name: 'Status' }).selectOption('accepted');
+    await expect
+      .poll(() => JSON.parse(readFileSync(fileOf(app, session.ref), 'utf8').replace(/^\uFEFF/, '')).status)
+      .toBe('accepted');
+  }
+  const notices = page.locator('.notice', { hasText: /1 session accepted/ });
+  await expect(notices).toHaveCount(2);
+  // The older notice's Undo: the first session goes back, the second one stays accepted.
+  await notices.first().getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByText(/Undone: 1 session restored/)).toBeVisible();
+  expect(readFileSync(fileOf(app, first.ref), 'utf8')).toBe(firstBefore);
+  expect(JSON.parse(readFileSync(fileOf(app, second.ref), 'utf8').replace(/^\uFEFF/, '')).status).toBe(
+    'accepted',
+  );
 });
 
 test('moves a session to the trash from the context menu, and undo brings back the same bytes', async ({
