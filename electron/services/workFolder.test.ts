@@ -1,0 +1,90 @@
+/**
+ * What a crashed process leaves in an app folder, and what the next start does with it: files
+ * moved aside come back, the work folder goes, and what cannot go is reported by the scan.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scanRoot } from './scanRoot.js';
+import { SessionActions } from './sessionActions.js';
+import { IOS_FOLDER, makeTempDir, removeDir, writeSession } from './testSupport/fixtures.js';
+import { isWorkFolderName, WORK_FOLDER_PREFIX } from './workFolder.js';
+
+/** The pid of a process that has ended. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+  return Number(child.stdout.toString());
+}
+
+let root: string;
+let dataDir: string;
+beforeEach(async () => {
+  root = await makeTempDir();
+  dataDir = await makeTempDir('ms-data-');
+});
+afterEach(async () => {
+  await removeDir(root);
+  await removeDir(dataDir);
+});
+
+async function leftWorkFolder(pid: number): Promise<string> {
+  const dir = path.join(root, IOS_FOLDER, `${WORK_FOLDER_PREFIX}${pid}-deadbeef0`);
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+describe('work folders left by a crash', () => {
+  it('puts back a file that was moved aside, and removes the folder', async () => {
+    const session = await writeSession(root, { status: 'pending' });
+    const bytes = await fs.readFile(session.file);
+    const dir = await leftWorkFolder(deadPid());
+    await fs.rename(session.file, path.join(dir, `${session.id}.base`));
+    await fs.writeFile(path.join(dir, `${session.id}.new`), 'half written');
+    const report = await new SessionActions({ root, dataDir }).start();
+    expect(report.leftovers).toEqual([]);
+    expect(await fs.readFile(session.file)).toEqual(bytes);
+    expect(await fs.readdir(path.join(root, IOS_FOLDER))).toEqual([session.id]);
+  });
+
+  it("puts back someone else's newer version rather than the older one", async () => {
+    const session = await writeSession(root, { status: 'pending' });
+    const dir = await leftWorkFolder(deadPid());
+    await fs.rename(session.file, path.join(dir, `${session.id}.base`));
+    await fs.writeFile(path.join(dir, `${session.id}.new`), 'ours');
+    await fs.writeFile(path.join(dir, `${session.id}.displaced`), 'theirs, newer');
+    await new SessionActions({ root, dataDir }).start();
+    expect(await fs.readFile(session.file, 'utf8')).toBe('theirs, newer');
+  });
+
+  it('leaves the work folder of a live process alone', async () => {
+    const dir = await leftWorkFolder(process.pid);
+    await new SessionActions({ root, dataDir }).start();
+    expect(existsSync(dir)).toBe(true);
+    expect((await scanRoot(root)).problems).toEqual([]);
+  });
+
+  it('reports a work folder it cannot remove, in the scan (check, Problems)', async () => {
+    const dir = await leftWorkFolder(deadPid());
+    await fs.mkdir(path.join(dir, 'not-ours')); // a directory inside: unlink cannot remove it
+    const report = await new SessionActions({ root, dataDir }).start();
+    expect(report.leftovers).toEqual([
+      { path: `${IOS_FOLDER}/${path.basename(dir)}`, reason: expect.any(String) },
+    ]);
+    const { problems } = await scanRoot(root);
+    expect(problems).toEqual([
+      expect.objectContaining({ code: 'leftover', path: `${IOS_FOLDER}/${path.basename(dir)}`, mobi: null }),
+    ]);
+  });
+
+  it('names work folders so that nothing else matches', () => {
+    expect(isWorkFolderName(`${WORK_FOLDER_PREFIX}123-abc0`)).toBe(true);
+    for (const name of [
+      '.mobile-sessions-work-',
+      '.mobile-sessions-work-x-1',
+      'mobile-sessions-work-1-a',
+      '7023d9',
+    ])
+      expect(isWorkFolderName(name)).toBe(false);
+  });
+});
