@@ -23,7 +23,7 @@ import type { ErrorCode } from '../../shared/errors.js';
 import type { SessionStatus } from '../../shared/session.js';
 import { errnoCode } from './fsErrors.js';
 import { type LineStats, readJsonLines } from './jsonLines.js';
-import { processIsAlive } from './workFolder.js';
+import { processIsAlive, thisProcess } from './workFolder.js';
 
 // --- what is on disk ------------------------------------------------------------------------
 
@@ -280,9 +280,13 @@ export class AuditLog {
       segment += 1;
       await this.prune([...segments, segment]);
     }
-    const handle = await fs.open(file(), 'a', 0o600);
+    const handle = await fs.open(file(), 'a+', 0o600);
     try {
-      await handle.write(`${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+      // A line cut short by a crash must not swallow the next record: start on a line of its own.
+      const end = (await handle.stat()).size;
+      const last = end > 0 ? (await handle.read(Buffer.alloc(1), 0, 1, end - 1)).buffer[0] : 0x0a;
+      const lead = last === 0x0a ? '' : '\n';
+      await handle.write(`${lead}${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
       if (durable) await handle.sync();
     } finally {
       await handle.close();
@@ -336,7 +340,7 @@ export class AuditLog {
     });
     if (handle) {
       try {
-        await handle.writeFile(JSON.stringify({ pid: process.pid, batch, from }));
+        await handle.writeFile(JSON.stringify({ ...thisProcess(), batch, from }));
         await handle.sync();
       } finally {
         await handle.close();
@@ -474,14 +478,16 @@ export class AuditLog {
     const recorded: Outcome[] = [];
     for (const name of markers) {
       const file = path.join(this.inflightDir, name);
-      let marker: { pid: number; batch: string; from: LogPosition };
+      let marker: { pid: number; start?: string; batch: string; from: LogPosition };
       try {
         marker = JSON.parse(await fs.readFile(file, 'utf8'));
       } catch {
         await fs.unlink(file).catch(() => {}); // a marker cut short: its intents were never written
         continue;
       }
-      if (typeof marker.pid !== 'number' || processIsAlive(marker.pid)) continue;
+      if (typeof marker.pid !== 'number') continue;
+      if (processIsAlive({ pid: marker.pid, start: typeof marker.start === 'string' ? marker.start : '0' }))
+        continue;
       const waiting = new Map<string, Intent>();
       for await (const record of this.records(marker.from ?? null)) {
         if (isIntent(record) && record.batch === marker.batch) waiting.set(record.id, record);

@@ -5,11 +5,30 @@
  * index prefers this book to the file system; a session the app never touched keeps its birth
  * time. One JSON line per ref, the first one recorded wins.
  */
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from './fsErrors.js';
 
 export type FirstSeenMap = ReadonlyMap<string, string>;
+
+/** Whether a file's last line was cut short (a crash during an append). */
+function endsMidLine(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export class FirstSeenBook {
   readonly file: string;
@@ -45,7 +64,8 @@ export class FirstSeenBook {
     const fresh = entries.filter((e) => !known.has(e.ref));
     if (fresh.length === 0) return;
     mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    appendFileSync(this.file, fresh.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
+    const lead = endsMidLine(this.file) ? '\n' : '';
+    appendFileSync(this.file, lead + fresh.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
     for (const e of fresh) known.set(e.ref, e.firstSeen);
   }
 }

@@ -17,7 +17,7 @@ import { type IndexSnapshot, SessionIndex } from './sessionIndex.js';
 import { isAppFolderName, isSessionFileName } from './sessionNames.js';
 import { type FileStamp, readSessionFile } from './sessionReader.js';
 import { TimeSlicer } from './timeSlices.js';
-import { isWorkFolderName, processIsAlive, workFolderPid } from './workFolder.js';
+import { isWorkFolderName, processIsAlive, workFolderOwner } from './workFolder.js';
 
 export type { IndexedApp as AppScan } from './sessionIndex.js';
 
@@ -73,8 +73,8 @@ export function listSessionCandidates(root: string, folder: string): AppFolderLi
       if ((entry.isFile() || entry.isSymbolicLink()) && isSessionFileName(entry.name))
         candidates.push(entry.name);
       else if (entry.isDirectory() && isWorkFolderName(entry.name)) {
-        const pid = workFolderPid(entry.name);
-        if (pid !== null && !processIsAlive(pid)) leftovers.push(entry.name);
+        const owner = workFolderOwner(entry.name);
+        if (owner !== null && !processIsAlive(owner)) leftovers.push(entry.name);
       }
     }
     return { candidates: candidates.sort(), problem: null, leftovers };

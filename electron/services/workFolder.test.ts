@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scanRoot } from './scanRoot.js';
 import { SessionActions } from './sessionActions.js';
 import { IOS_FOLDER, makeTempDir, removeDir, writeSession } from './testSupport/fixtures.js';
-import { isWorkFolderName, WORK_FOLDER_PREFIX } from './workFolder.js';
+import { isWorkFolderName, processStart, WORK_FOLDER_PREFIX } from './workFolder.js';
 
 /** The pid of a process that has ended. */
 function deadPid(): number {
@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 async function leftWorkFolder(pid: number): Promise<string> {
-  const dir = path.join(root, IOS_FOLDER, `${WORK_FOLDER_PREFIX}${pid}-deadbeef0`);
+  const dir = path.join(root, IOS_FOLDER, `${WORK_FOLDER_PREFIX}${pid}-${processStart(pid)}-deadbeef0`);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   return dir;
 }
@@ -64,6 +64,18 @@ describe('work folders left by a crash', () => {
     expect((await scanRoot(root)).problems).toEqual([]);
   });
 
+  it('recovers the work folder of a dead process whose pid now belongs to another one', async () => {
+    const session = await writeSession(root, { status: 'pending' });
+    const bytes = await fs.readFile(session.file);
+    // This test process's pid, with another start time: what a reused pid looks like.
+    const dir = path.join(root, IOS_FOLDER, `${WORK_FOLDER_PREFIX}${process.pid}-1-deadbeef0`);
+    await fs.mkdir(dir, { mode: 0o700 });
+    await fs.rename(session.file, path.join(dir, `${session.id}.base`));
+    await new SessionActions({ root, dataDir }).start();
+    expect(await fs.readFile(session.file)).toEqual(bytes);
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('reports a work folder it cannot remove, in the scan (check, Problems)', async () => {
     const dir = await leftWorkFolder(deadPid());
     await fs.mkdir(path.join(dir, 'not-ours')); // a directory inside: unlink cannot remove it
@@ -78,10 +90,11 @@ describe('work folders left by a crash', () => {
   });
 
   it('names work folders so that nothing else matches', () => {
-    expect(isWorkFolderName(`${WORK_FOLDER_PREFIX}123-abc0`)).toBe(true);
+    expect(isWorkFolderName(`${WORK_FOLDER_PREFIX}123-4567-abc0`)).toBe(true);
     for (const name of [
       '.mobile-sessions-work-',
-      '.mobile-sessions-work-x-1',
+      '.mobile-sessions-work-x-1-a',
+      '.mobile-sessions-work-1-abc',
       'mobile-sessions-work-1-a',
       '7023d9',
     ])

@@ -7,12 +7,13 @@
  * dead process had moved aside and removes the folder (see `recoverWorkFolder`).
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs, readdirSync } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from './fsErrors.js';
 
 export const WORK_FOLDER_PREFIX = '.mobile-sessions-work-';
-const WORK_FOLDER_NAME = /^\.mobile-sessions-work-(\d+)-[0-9a-f]+$/;
+/** `<prefix><pid>-<process start>-<token>`: the start time tells a live process from a reused pid. */
+const WORK_FOLDER_NAME = /^\.mobile-sessions-work-(\d+)-(\d+)-[0-9a-f]+$/;
 
 let sequence = 0;
 
@@ -21,20 +22,49 @@ export function isWorkFolderName(name: string): boolean {
   return WORK_FOLDER_NAME.test(name);
 }
 
-export function workFolderPid(name: string): number | null {
+/** The process that made a work folder: its pid and start time ('0' where unknown). */
+export function workFolderOwner(name: string): ProcessIdentity | null {
   const match = WORK_FOLDER_NAME.exec(name);
-  return match?.[1] ? Number(match[1]) : null;
+  return match?.[1] && match[2] ? { pid: Number(match[1]), start: match[2] } : null;
 }
 
-/** Whether a process with this id runs (EPERM: it runs under another user). */
-export function processIsAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
+export interface ProcessIdentity {
+  pid: number;
+  /** When the process started, in clock ticks since boot (Linux); '0' where the platform does not say. */
+  start: string;
+}
+
+/** A process's start time from /proc (Linux), or '0'. Field 22 of /proc/<pid>/stat. */
+export function processStart(pid: number): string {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoCode(error) === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return /^\d+$/.test(fields[19] ?? '') ? (fields[19] as string) : '0';
+  } catch {
+    return '0';
   }
+}
+
+let ownStart: string | null = null;
+/** This process, as work folders and in-flight markers name it. */
+export function thisProcess(): ProcessIdentity {
+  ownStart ??= processStart(process.pid);
+  return { pid: process.pid, start: ownStart };
+}
+
+/**
+ * Whether the process that made something still runs. EPERM means it runs under another user. A
+ * pid reused by a later process (after a reboot, or once pids wrap) has another start time.
+ */
+export function processIsAlive(owner: ProcessIdentity): boolean {
+  if (owner.pid === process.pid && owner.start === thisProcess().start) return true;
+  try {
+    process.kill(owner.pid, 0);
+  } catch (error) {
+    if (errnoCode(error) !== 'EPERM') return false;
+  }
+  return owner.start === '0' || processStart(owner.pid) === '0' || processStart(owner.pid) === owner.start;
 }
 
 /** Names of the files the writer keeps in a work folder for session `id`. */
@@ -58,7 +88,8 @@ export class WorkFolders {
   in(appFolder: string): Promise<string> {
     let folder = this.made.get(appFolder);
     if (!folder) {
-      const dir = path.join(appFolder, `${WORK_FOLDER_PREFIX}${process.pid}-${this.token}`);
+      const me = thisProcess();
+      const dir = path.join(appFolder, `${WORK_FOLDER_PREFIX}${me.pid}-${me.start}-${this.token}`);
       // mkdir never follows a link in the last component: a planted link makes it fail (EEXIST).
       folder = fs.mkdir(dir, { mode: 0o700 }).then(() => dir);
       this.made.set(appFolder, folder);
@@ -145,8 +176,8 @@ export async function recoverWorkFolder(appFolder: string, name: string): Promis
 export async function recoverWorkFolders(root: string): Promise<LeftoverWorkFolder[]> {
   const leftovers: LeftoverWorkFolder[] = [];
   for (const [folder, name] of findWorkFolders(root)) {
-    const pid = workFolderPid(name);
-    if (pid === null || processIsAlive(pid)) continue;
+    const owner = workFolderOwner(name);
+    if (owner === null || processIsAlive(owner)) continue;
     try {
       await recoverWorkFolder(path.join(root, folder), name);
     } catch (error) {
