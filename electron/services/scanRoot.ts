@@ -14,6 +14,7 @@ import { readAppManifest } from './appFolder.js';
 import { describeFsError, errnoCode } from './fsErrors.js';
 import { problem } from './sessionChecks.js';
 import { type IndexSnapshot, SessionIndex } from './sessionIndex.js';
+import { isLockName, lockOwner } from './sessionLock.js';
 import { isAppFolderName, isSessionFileName } from './sessionNames.js';
 import { type FileStamp, readSessionFile } from './sessionReader.js';
 import { TimeSlicer } from './timeSlices.js';
@@ -75,6 +76,9 @@ export function listSessionCandidates(root: string, folder: string): AppFolderLi
       else if (entry.isDirectory() && isWorkFolderName(entry.name)) {
         const owner = workFolderOwner(entry.name);
         if (owner !== null && !processIsAlive(owner)) leftovers.push(entry.name);
+      } else if (entry.isFile() && isLockName(entry.name)) {
+        const owner = lockOwner(path.join(root, folder, entry.name));
+        if (owner !== null && !processIsAlive(owner)) leftovers.push(entry.name);
       }
     }
     return { candidates: candidates.sort(), problem: null, leftovers };
@@ -109,7 +113,7 @@ const leftoverProblem = (folder: string, name: string): FileProblem => ({
   path: `${folder}/${name}`,
   ...problem(
     'leftover',
-    'A work folder left by an interrupted Mobile Sessions change. It holds no session the server uses; ' +
+    'A work folder or lock left by an interrupted Mobile Sessions change. It holds no session the server uses; ' +
       'opening the folder in Mobile Sessions removes it, and since it is still here it could not be removed ' +
       '(check its permissions, then remove it by hand).',
   ),

@@ -26,6 +26,7 @@ import {
 import { FirstSeenBook } from './firstSeenBook.js';
 import { describeFsError } from './fsErrors.js';
 import { parseSessionBytes } from './sessionFile.js';
+import { removeStaleLocks } from './sessionLock.js';
 import { parseRef, type ResolvedRef, resolveRef } from './sessionRefs.js';
 import {
   conflict,
@@ -80,6 +81,14 @@ const failedOrAlready = (ref: string, error: unknown): ChangeResult =>
     ? { ref, outcome: 'unchanged', statusBefore: null, statusAfter: null, error: error.toShape() }
     : failed(ref, error);
 
+const namedTwice = (ref: string): ChangeResult => ({
+  ref,
+  outcome: 'unchanged',
+  statusBefore: null,
+  statusAfter: null,
+  error: { code: 'bad-request', message: `${ref} was named more than once: it is changed once.` },
+});
+
 const historyRefused = (error: unknown) =>
   new AppError(
     'history',
@@ -105,7 +114,8 @@ const SETTLE_MS = 20;
 
 /**
  * Reads a file to edit it. Bytes that are not a valid session are read again a moment later: if
- * they changed, someone is writing the file right now (a conflict, not a broken file).
+ * the file was written meanwhile (other bytes, or the same bytes written again: a writer that
+ * truncates leaves it empty twice), someone is writing it right now: a conflict, not a broken file.
  */
 async function readSettled(file: string): Promise<SessionBytes> {
   const first = await readSessionBytes(file);
@@ -114,7 +124,9 @@ async function readSettled(file: string): Promise<SessionBytes> {
   const again = await readSessionBytes(file).catch(async () => {
     throw await conflict(file, 'was being written by someone else');
   });
-  if (!again.bytes.equals(first.bytes)) throw await conflict(file, 'was being written by someone else');
+  if (again.stamp !== first.stamp || !again.bytes.equals(first.bytes)) {
+    throw await conflict(file, 'was being written by someone else');
+  }
   return again;
 }
 const isPlanned = (p: PlanResult): p is Planned => 'intent' in p;
@@ -145,7 +157,7 @@ export class SessionActions {
    */
   start(): Promise<StartReport> {
     this.started ??= (async () => {
-      const leftovers = await recoverWorkFolders(this.root);
+      const leftovers = [...(await recoverWorkFolders(this.root)), ...(await removeStaleLocks(this.root))];
       const reconciled = await this.log.reconcile((ref) => this.hashNow(ref));
       return { reconciled, leftovers };
     })();
@@ -229,6 +241,7 @@ export class SessionActions {
     const results: ChangeResult[] = [];
     let recorded = false;
     let unrecorded: Array<Omit<Outcome, 't' | 'time'>> = [];
+    const seen = new Set<string>();
     try {
       for (let from = 0; from < refs.length; from += CHUNK) {
         const chunk = refs.slice(from, from + CHUNK);
@@ -237,6 +250,14 @@ export class SessionActions {
           (ref, i) => plan(ref, from + i).catch((error: unknown): PlanResult => failed(ref, error)),
           { concurrency: WRITE_CONCURRENCY },
         );
+        // One session named twice (a bare id and its full ref, say) is changed once.
+        for (const [i, p] of plans.entries()) {
+          if (!isPlanned(p)) continue;
+          if (seen.has(p.ref)) {
+            await p.abandon?.();
+            plans[i] = namedTwice(p.ref);
+          } else seen.add(p.ref);
+        }
         const planned = plans.filter(isPlanned);
         let intents: Intent[] = [];
         if (planned.length > 0) {
@@ -446,12 +467,11 @@ export class SessionActions {
         ),
       );
     }
-    const saved: SessionBytes = {
+    const saved = {
       bytes,
       mode: entry.mode,
       uid: entry.uid ?? process.getuid?.() ?? 0,
       gid: entry.gid ?? process.getgid?.() ?? 0,
-      born: entry.firstSeen ?? new Date().toISOString(),
     };
     return {
       ref: entry.ref,

@@ -27,6 +27,7 @@ import trash from 'trash';
 import { AppError } from '../../shared/errors.js';
 import { errnoCode, ioError } from './fsErrors.js';
 import { MAX_SESSION_FILE_BYTES, parseSessionBytes } from './sessionFile.js';
+import { withSessionLock } from './sessionLock.js';
 import { type WorkFolders, workNames } from './workFolder.js';
 
 export type TrashFunction = (file: string) => Promise<void>;
@@ -51,6 +52,8 @@ export interface SessionBytes {
   gid: number;
   /** The file's birth time (change time where there is none), ISO: its first-seen time. */
   born: string;
+  /** Inode, size and times: differs when the file was written again, even with the same bytes. */
+  stamp: string;
 }
 
 /** What a rewrite or a restore keeps of a file. */
@@ -73,6 +76,7 @@ async function readNoFollow(file: string): Promise<SessionBytes> {
       uid: stats.uid,
       gid: stats.gid,
       born: new Date(stats.birthtimeMs > 0 ? stats.birthtimeMs : stats.ctimeMs).toISOString(),
+      stamp: `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`,
     };
   } finally {
     await handle.close();
@@ -199,7 +203,16 @@ async function putTheirsBack(file: string, aside: string, displaced: string, our
  * Replaces a session file's content, provided it still holds `base.bytes`; keeps its owner, group
  * and mode. Throws a `conflict` (with the file's current status) when someone else changed it.
  */
-export async function replaceSessionFile(
+export function replaceSessionFile(
+  work: WorkFolders,
+  file: string,
+  base: SessionBytes,
+  next: Buffer,
+): Promise<void> {
+  return withSessionLock(file, () => replaceLocked(work, file, base, next));
+}
+
+async function replaceLocked(
   work: WorkFolders,
   file: string,
   base: SessionBytes,
@@ -257,7 +270,16 @@ export async function replaceSessionFile(
  * under its own name, checked, then sent to the trash (or unlinked). A different version found
  * there is put back, and the removal reported as a conflict.
  */
-export async function removeSessionFile(
+export function removeSessionFile(
+  work: WorkFolders,
+  file: string,
+  base: SessionBytes,
+  how: { permanent: boolean; trash: TrashFunction },
+): Promise<void> {
+  return withSessionLock(file, () => removeLocked(work, file, base, how));
+}
+
+async function removeLocked(
   work: WorkFolders,
   file: string,
   base: SessionBytes,
@@ -298,7 +320,15 @@ export async function removeSessionFile(
  * flushed in the work folder with the owner, group and mode the file had, then linked into place.
  * Returns `already` when the name holds exactly these bytes (another undo got there first).
  */
-export async function restoreSessionFile(
+export function restoreSessionFile(
+  work: WorkFolders,
+  file: string,
+  saved: FileIdentity & { bytes: Buffer },
+): Promise<'restored' | 'already'> {
+  return withSessionLock(file, () => restoreLocked(work, file, saved));
+}
+
+async function restoreLocked(
   work: WorkFolders,
   file: string,
   saved: FileIdentity & { bytes: Buffer },

@@ -7,7 +7,7 @@
  * dead process had moved aside and removes the folder (see `recoverWorkFolder`).
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from './fsErrors.js';
 
@@ -191,9 +191,9 @@ export async function recoverWorkFolders(root: string): Promise<LeftoverWorkFold
   return leftovers;
 }
 
-/** Every work folder under `root`, as [app folder, work folder name]. Synchronous: a listing per app. */
-export function findWorkFolders(root: string): Array<[string, string]> {
-  const found: Array<[string, string]> = [];
+/** The hidden entries of every app folder under `root`, as [app folder, entry]: ours to look at. */
+export function listAppFolderEntries(root: string): Array<[string, Dirent]> {
+  const found: Array<[string, Dirent]> = [];
   let folders: string[];
   try {
     folders = readdirSync(root, { withFileTypes: true })
@@ -205,11 +205,18 @@ export function findWorkFolders(root: string): Array<[string, string]> {
   for (const folder of folders) {
     try {
       for (const entry of readdirSync(path.join(root, folder), { withFileTypes: true })) {
-        if (entry.isDirectory() && isWorkFolderName(entry.name)) found.push([folder, entry.name]);
+        if (entry.name.startsWith('.')) found.push([folder, entry]);
       }
     } catch {
       // an unreadable app folder is reported by the scan
     }
   }
   return found;
+}
+
+/** Every work folder under `root`, as [app folder, work folder name]. */
+export function findWorkFolders(root: string): Array<[string, string]> {
+  return listAppFolderEntries(root).flatMap(([folder, entry]) =>
+    entry.isDirectory() && isWorkFolderName(entry.name) ? [[folder, entry.name] as [string, string]] : [],
+  );
 }
