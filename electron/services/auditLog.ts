@@ -19,9 +19,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ErrorCode } from '../../shared/errors.js';
+import { AppError, type ErrorCode } from '../../shared/errors.js';
 import type { SessionStatus } from '../../shared/session.js';
-import { errnoCode } from './fsErrors.js';
+import { describeFsError, errnoCode } from './fsErrors.js';
 import { type LineStats, readJsonLines } from './jsonLines.js';
 import { processIsAlive, thisProcess } from './workFolder.js';
 
@@ -202,6 +202,16 @@ function toEntry(intent: Intent, outcome: Outcome, root: string): AuditEntry | n
   };
 }
 
+/** The history cannot be read: said plainly, with what to do. */
+const unreadable = (dir: string, error: unknown) =>
+  error instanceof AppError
+    ? error
+    : new AppError(
+        'history',
+        `The history of this folder (${dir}) cannot be read: ${describeFsError(error)}. Check its owner and permissions.`,
+        { cause: error },
+      );
+
 const isIntent = (r: Record<string, unknown>): r is Intent & Record<string, unknown> =>
   r.t === 'intent' && typeof r.id === 'string' && typeof r.batch === 'string' && typeof r.ref === 'string';
 const isOutcome = (r: Record<string, unknown>): r is Outcome & Record<string, unknown> =>
@@ -251,7 +261,7 @@ export class AuditLog {
         .sort((a, b) => a - b);
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return [];
-      throw error;
+      throw unreadable(this.dir, error);
     }
   }
 
@@ -286,7 +296,8 @@ export class AuditLog {
       const end = (await handle.stat()).size;
       const last = end > 0 ? (await handle.read(Buffer.alloc(1), 0, 1, end - 1)).buffer[0] : 0x0a;
       const lead = last === 0x0a ? '' : '\n';
-      await handle.write(`${lead}${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+      // writeFile writes it all or throws (a bare write may write part of it on a nearly full disk).
+      await handle.writeFile(`${lead}${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
       if (durable) await handle.sync();
     } finally {
       await handle.close();
@@ -305,22 +316,23 @@ export class AuditLog {
     }
   }
 
-  /** Removes the oldest segments beyond the limit, and undo copies older than what is kept. */
+  /**
+   * Removes the oldest segments beyond the limit, and the undo copies their deletes refer to
+   * (by name, not by time: file systems with coarse timestamps would take newer copies too).
+   */
   private async prune(segments: number[]): Promise<void> {
     const excess = segments.slice(0, Math.max(0, segments.length - this.keepSegments));
-    if (excess.length === 0) return;
-    let newestRemoved = 0;
     for (const n of excess) {
       const file = path.join(this.dir, segmentName(n));
-      const stats = await fs.stat(file).catch(() => null);
-      if (stats) newestRemoved = Math.max(newestRemoved, stats.mtimeMs);
+      const backups: string[] = [];
+      for await (const line of readJsonLines(file, { damaged: 0 })) {
+        const record = line.record;
+        if (isIntent(record) && record.action === 'delete' && typeof record.backup === 'string') {
+          backups.push(record.backup);
+        }
+      }
       await fs.unlink(file).catch(() => {});
-    }
-    const backups = await fs.readdir(this.backupDir).catch(() => [] as string[]);
-    for (const name of backups) {
-      const file = path.join(this.backupDir, name);
-      const stats = await fs.stat(file).catch(() => null);
-      if (stats && stats.mtimeMs <= newestRemoved) await fs.unlink(file).catch(() => {});
+      for (const name of backups) await this.removeBackup(name);
     }
   }
 
@@ -331,7 +343,8 @@ export class AuditLog {
   async recordIntents(batch: string, intents: NewIntent[]): Promise<Intent[]> {
     await this.ensureDir();
     await fs.mkdir(this.inflightDir, { recursive: true, mode: 0o700 });
-    const marker = path.join(this.inflightDir, `${process.pid}-${batch}.json`);
+    const me = thisProcess();
+    const marker = path.join(this.inflightDir, `${me.pid}-${me.start}-${batch}.json`);
     const from = await this.endPosition();
     // 'wx' fails when the marker exists: the batch's first chunk wrote it, with the earlier start.
     const handle = await fs.open(marker, 'wx', 0o600).catch((error: unknown) => {
@@ -367,7 +380,8 @@ export class AuditLog {
 
   /** The batch is over and its outcomes are on disk: the reconciliation has nothing to do for it. */
   async endBatch(batch: string): Promise<void> {
-    await fs.unlink(path.join(this.inflightDir, `${process.pid}-${batch}.json`)).catch(() => {});
+    const me = thisProcess();
+    await fs.unlink(path.join(this.inflightDir, `${me.pid}-${me.start}-${batch}.json`)).catch(() => {});
   }
 
   /** Saves the exact bytes of a file about to be deleted, flushed before the delete happens. */
@@ -400,8 +414,11 @@ export class AuditLog {
     for (const segment of await this.segments()) {
       if (from && segment < from.segment) continue;
       const start = from && segment === from.segment ? from.offset : 0;
-      for await (const line of readJsonLines(path.join(this.dir, segmentName(segment)), this.stats, start)) {
-        yield line.record;
+      const lines = readJsonLines(path.join(this.dir, segmentName(segment)), this.stats, start);
+      try {
+        for await (const line of lines) yield line.record;
+      } catch (error) {
+        throw unreadable(this.dir, error);
       }
     }
   }
@@ -478,16 +495,16 @@ export class AuditLog {
     const recorded: Outcome[] = [];
     for (const name of markers) {
       const file = path.join(this.inflightDir, name);
-      let marker: { pid: number; start?: string; batch: string; from: LogPosition };
+      let marker: { batch: string; from: LogPosition };
+      const owner = /^(\d+)-(\d+)-/.exec(name);
+      if (!owner?.[1] || !owner[2]) continue; // not a marker of ours
+      if (processIsAlive({ pid: Number(owner[1]), start: owner[2] })) continue; // its batch is running
       try {
         marker = JSON.parse(await fs.readFile(file, 'utf8'));
       } catch {
         await fs.unlink(file).catch(() => {}); // a marker cut short: its intents were never written
         continue;
       }
-      if (typeof marker.pid !== 'number') continue;
-      if (processIsAlive({ pid: marker.pid, start: typeof marker.start === 'string' ? marker.start : '0' }))
-        continue;
       const waiting = new Map<string, Intent>();
       for await (const record of this.records(marker.from ?? null)) {
         if (isIntent(record) && record.batch === marker.batch) waiting.set(record.id, record);

@@ -44,7 +44,9 @@ export class FirstSeenBook {
     try {
       text = readFileSync(this.file, 'utf8');
     } catch (error) {
-      if (errnoCode(error) === 'ENOENT') return map;
+      // Unreadable: sessions show their birth times instead; the history's own errors say why.
+      if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'EACCES' || errnoCode(error) === 'EPERM')
+        return map;
       throw error;
     }
     for (const line of text.split('\n')) {

@@ -113,6 +113,21 @@ type PlanResult = Planned | ChangeResult;
 const SETTLE_MS = 20;
 
 /**
+ * Reads a session that another Mobile Sessions process may be rewriting: its name is free for a
+ * few system calls while the writer swaps versions, so "gone" is believed only when it lasts.
+ */
+async function readThroughWrites(file: string): Promise<SessionBytes> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await readSessionBytes(file);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'unknown-ref') || attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    }
+  }
+}
+
+/**
  * Reads a file to edit it. Bytes that are not a valid session are read again a moment later: if
  * the file was written meanwhile (other bytes, or the same bytes written again: a writer that
  * truncates leaves it empty twice), someone is writing it right now: a conflict, not a broken file.
@@ -404,7 +419,7 @@ export class SessionActions {
       statusAfter: entry.statusBefore,
       error: null,
     };
-    const current = await readSessionBytes(target.file);
+    const current = await readThroughWrites(target.file);
     if (sha256(current.bytes) !== entry.sha256After) {
       // Exactly what undoing would leave (another undo got there first)?
       const parsed = parseSessionBytes(current.bytes);
@@ -434,7 +449,19 @@ export class SessionActions {
         sha256After: sha256(edit.bytes),
       },
       apply: async (work) => {
-        await replaceSessionFile(work, target.file, current, edit.bytes);
+        try {
+          await replaceSessionFile(work, target.file, current, edit.bytes);
+        } catch (error) {
+          // Another window or command undid it between our read and our write.
+          if (
+            error instanceof AppError &&
+            error.code === 'conflict' &&
+            (await this.hashNow(entry.ref)) === sha256(edit.bytes)
+          ) {
+            throw new AppError('already-undone', `${entry.ref} was already undone.`);
+          }
+          throw error;
+        }
         return done;
       },
     };

@@ -396,7 +396,8 @@ describe('the one writer against a process swapping the file for a link to a fil
           }
           stdout = failure.stdout;
         }
-        if (!stdout.trim()) throw new Error(`cli printed nothing: ${(error_ as { stderr?: string })?.stderr ?? ""}`);
+        if (!stdout.trim())
+          throw new Error(`cli printed nothing: ${(error_ as { stderr?: string })?.stderr ?? ''}`);
         tallies.cli.add((JSON.parse(stdout) as ChangeReport).results, swapExpected);
       });
     await Promise.all([direct(), overHttp(), overCli()]);
