@@ -26,7 +26,6 @@ import {
 import { FirstSeenBook } from './firstSeenBook.js';
 import { describeFsError } from './fsErrors.js';
 import { parseSessionBytes } from './sessionFile.js';
-import { removeStaleLocks } from './sessionLock.js';
 import { parseRef, type ResolvedRef, resolveRef } from './sessionRefs.js';
 import {
   conflict,
@@ -106,6 +105,8 @@ interface Planned {
   abandon?: () => Promise<void>;
   /** The session's first-seen time, written down before its file gets a new inode. */
   firstSeen?: string;
+  /** The app folder (absolute) whose lock the change needs; none when it touches no file. */
+  appFolder?: string;
 }
 
 type PlanResult = Planned | ChangeResult;
@@ -172,7 +173,7 @@ export class SessionActions {
    */
   start(): Promise<StartReport> {
     this.started ??= (async () => {
-      const leftovers = [...(await recoverWorkFolders(this.root)), ...(await removeStaleLocks(this.root))];
+      const leftovers = await recoverWorkFolders(this.root);
       const reconciled = await this.log.reconcile((ref) => this.hashNow(ref));
       return { reconciled, leftovers };
     })();
@@ -252,7 +253,6 @@ export class SessionActions {
   ): Promise<ChangeReport> {
     await this.start();
     const batch = AuditLog.newBatch();
-    const work = new WorkFolders();
     const results: ChangeResult[] = [];
     let recorded = false;
     let unrecorded: Array<Omit<Outcome, 't' | 'time'>> = [];
@@ -260,67 +260,78 @@ export class SessionActions {
     try {
       for (let from = 0; from < refs.length; from += CHUNK) {
         const chunk = refs.slice(from, from + CHUNK);
-        const plans = await pMap(
-          chunk,
-          (ref, i) => plan(ref, from + i).catch((error: unknown): PlanResult => failed(ref, error)),
-          { concurrency: WRITE_CONCURRENCY },
-        );
-        // One session named twice (a bare id and its full ref, say) is changed once.
-        for (const [i, p] of plans.entries()) {
-          if (!isPlanned(p)) continue;
-          if (seen.has(p.ref)) {
-            await p.abandon?.();
-            plans[i] = namedTwice(p.ref);
-          } else seen.add(p.ref);
-        }
-        const planned = plans.filter(isPlanned);
-        let intents: Intent[] = [];
-        if (planned.length > 0) {
-          try {
-            this.firstSeenBook.record(
-              this.firstSeen(),
-              planned.flatMap((p) => (p.firstSeen ? [{ ref: p.ref, firstSeen: p.firstSeen }] : [])),
-            );
-            intents = await this.log.recordIntents(
-              batch,
-              planned.map((p) => p.intent),
-            );
-            recorded = true;
-          } catch (error) {
-            for (const p of planned) await p.abandon?.();
-            const refused = historyRefused(error);
-            results.push(...plans.map((p) => (isPlanned(p) ? failed(p.ref, refused) : p)));
-            continue;
-          }
-        }
-        const applied = new Map<Planned, ChangeResult>();
-        await pMap(
-          planned,
-          async (p) => {
-            applied.set(p, await p.apply(work).catch((error: unknown) => failedOrAlready(p.ref, error)));
-          },
-          { concurrency: WRITE_CONCURRENCY },
-        );
-        const outcomes = planned.map((p, i) => {
-          const result = applied.get(p) as ChangeResult;
-          const ok = result.outcome !== 'failed' && result.error === null;
-          return {
-            id: (intents[i] as Intent).id,
-            applied: ok,
-            code: ok ? null : (result.error?.code ?? 'io'),
-            reason: ok ? null : (result.error?.message ?? null),
-          };
-        });
+        const work = new WorkFolders();
         try {
-          await this.log.recordOutcomes([...unrecorded, ...outcomes]);
-          unrecorded = [];
-        } catch {
-          unrecorded.push(...outcomes); // tried again below; the next start reconciles them otherwise
+          const plans = await pMap(
+            chunk,
+            (ref, i) => plan(ref, from + i).catch((error: unknown): PlanResult => failed(ref, error)),
+            { concurrency: WRITE_CONCURRENCY },
+          );
+          // One session named twice (a bare id and its full ref, say) is changed once.
+          for (const [i, p] of plans.entries()) {
+            if (!isPlanned(p)) continue;
+            if (seen.has(p.ref)) {
+              await p.abandon?.();
+              plans[i] = namedTwice(p.ref);
+            } else seen.add(p.ref);
+          }
+          const planned = plans.filter(isPlanned);
+          let intents: Intent[] = [];
+          if (planned.length > 0) {
+            try {
+              await work.lock(planned.flatMap((p) => (p.appFolder ? [p.appFolder] : [])));
+            } catch (error) {
+              for (const p of planned) await p.abandon?.();
+              results.push(...plans.map((p) => (isPlanned(p) ? failed(p.ref, error) : p)));
+              continue;
+            }
+            try {
+              this.firstSeenBook.record(
+                this.firstSeen(),
+                planned.flatMap((p) => (p.firstSeen ? [{ ref: p.ref, firstSeen: p.firstSeen }] : [])),
+              );
+              intents = await this.log.recordIntents(
+                batch,
+                planned.map((p) => p.intent),
+              );
+              recorded = true;
+            } catch (error) {
+              for (const p of planned) await p.abandon?.();
+              const refused = historyRefused(error);
+              results.push(...plans.map((p) => (isPlanned(p) ? failed(p.ref, refused) : p)));
+              continue;
+            }
+          }
+          const applied = new Map<Planned, ChangeResult>();
+          await pMap(
+            planned,
+            async (p) => {
+              applied.set(p, await p.apply(work).catch((error: unknown) => failedOrAlready(p.ref, error)));
+            },
+            { concurrency: WRITE_CONCURRENCY },
+          );
+          const outcomes = planned.map((p, i) => {
+            const result = applied.get(p) as ChangeResult;
+            const ok = result.outcome !== 'failed' && result.error === null;
+            return {
+              id: (intents[i] as Intent).id,
+              applied: ok,
+              code: ok ? null : (result.error?.code ?? 'io'),
+              reason: ok ? null : (result.error?.message ?? null),
+            };
+          });
+          try {
+            await this.log.recordOutcomes([...unrecorded, ...outcomes]);
+            unrecorded = [];
+          } catch {
+            unrecorded.push(...outcomes); // tried again below; the next start reconciles them otherwise
+          }
+          results.push(...plans.map((p) => (isPlanned(p) ? (applied.get(p) as ChangeResult) : p)));
+        } finally {
+          await work.removeAll();
         }
-        results.push(...plans.map((p) => (isPlanned(p) ? (applied.get(p) as ChangeResult) : p)));
       }
     } finally {
-      await work.removeAll();
       if (recorded) {
         try {
           await this.log.recordOutcomes(unrecorded, true);
@@ -360,6 +371,7 @@ export class SessionActions {
         sha256After: sha256(edit.bytes),
       },
       firstSeen: current.born,
+      appFolder: path.dirname(target.file),
       apply: async (work) => {
         await replaceSessionFile(work, target.file, current, edit.bytes);
         return { ...unchanged, outcome: 'changed' };
@@ -394,6 +406,7 @@ export class SessionActions {
         gid: current.gid,
         firstSeen: this.firstSeen().get(target.ref) ?? current.born,
       },
+      appFolder: path.dirname(target.file),
       apply: async (work) => {
         await removeSessionFile(work, target.file, current, { permanent, trash: this.trash });
         return { ref: target.ref, outcome: 'deleted', statusBefore: status, statusAfter: null, error: null };
@@ -448,6 +461,7 @@ export class SessionActions {
         sha256Before: sha256(current.bytes),
         sha256After: sha256(edit.bytes),
       },
+      appFolder: path.dirname(target.file),
       apply: async (work) => {
         try {
           await replaceSessionFile(work, target.file, current, edit.bytes);
@@ -512,6 +526,7 @@ export class SessionActions {
         sha256After: hashOf(bytes),
       },
       ...(entry.firstSeen ? { firstSeen: entry.firstSeen } : {}),
+      appFolder: path.dirname(target.file),
       apply: async (work) => {
         const how = await restoreSessionFile(work, target.file, saved);
         if (how === 'already') throw new AppError('already-undone', `${entry.ref} was already restored.`);

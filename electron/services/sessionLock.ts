@@ -1,33 +1,41 @@
 /**
- * One Mobile Sessions writer per session file at a time, across windows, the browser mode and the
+ * One Mobile Sessions writer per app folder at a time, across windows, the browser mode and the
  * CLI. The writer's protocol is safe against any other process, but two of its own runs on one
- * file could interleave so that one puts back a version the other had already superseded. So each
- * write holds `<app folder>/.mobile-sessions-lock-<id>`, created with O_CREAT|O_EXCL|O_NOFOLLOW
- * (git's `index.lock`), holding `<pid>-<start>` of its owner. A lock whose owner is dead is stale:
- * it is removed by whoever finds it, and by the next start. Within one process, writes to one file
- * are queued before they reach the lock.
+ * file could interleave so that one puts back a version the other had already superseded. So a
+ * chunk of a batch holds `<app folder>/.mobile-sessions-lock` while it changes files there: a file
+ * created with O_CREAT|O_EXCL|O_NOFOLLOW (git's `index.lock`) holding `<pid>-<start>` of its
+ * owner. A lock whose owner is dead is stale: removed by whoever finds it, and by the next start.
+ * Within one process, holders of one folder queue before they reach the file.
+ *
+ * Per app folder and per chunk, not per file: creating and removing a file is a journal
+ * transaction that waits behind the writes' fsyncs, so a lock per file cost more than the write
+ * itself (`npm run bench:writes`).
  */
-import { constants, promises as fs, readFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  promises as fs,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { errnoCode, ioError } from './fsErrors.js';
-import {
-  type LeftoverWorkFolder,
-  listAppFolderEntries,
-  type ProcessIdentity,
-  processIsAlive,
-  thisProcess,
-} from './workFolder.js';
+import { type ProcessIdentity, processIsAlive, thisProcess } from './processIdentity.js';
 
-export const LOCK_PREFIX = '.mobile-sessions-lock-';
+export const LOCK_NAME = '.mobile-sessions-lock';
 const LOCK_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
-/** How long a write waits for another Mobile Sessions process to finish with the same file. */
-const WAIT_MS = 10_000;
+/** How long a change waits for another Mobile Sessions process to finish in the same app folder. */
+const WAIT_MS = 15_000;
 const POLL_MS = 5;
 /** A lock still empty after this long was left by a process that died as it made it. */
 const EMPTY_LOCK_STALE_MS = 5_000;
 
-export const isLockName = (name: string) => name.startsWith(LOCK_PREFIX);
+export const isLockName = (name: string) => name === LOCK_NAME;
 
 /** The owner written in a lock file, or null when it cannot be read (being written, or gone). */
 export function lockOwner(lockFile: string): ProcessIdentity | null {
@@ -47,22 +55,43 @@ export async function lockIsStale(lockFile: string): Promise<boolean> {
   return stats !== null && Date.now() - stats.mtimeMs > EMPTY_LOCK_STALE_MS;
 }
 
-const queues = new Map<string, Promise<unknown>>();
+/** In this process: the holder of each app folder, as a promise that settles when it lets go. */
+const held = new Map<string, Promise<void>>();
 
-async function acquire(lockFile: string): Promise<number> {
+async function acquireInProcess(appFolder: string): Promise<() => void> {
+  let letGo = () => {};
+  const mine = new Promise<void>((resolve) => {
+    letGo = resolve;
+  });
+  const previous = held.get(appFolder) ?? Promise.resolve();
+  const chain = previous.then(() => mine);
+  held.set(appFolder, chain);
+  await previous;
+  return () => {
+    letGo();
+    // The last holder cleans up after itself, so the map does not grow with every folder ever locked.
+    void chain.then(() => {
+      if (held.get(appFolder) === chain) held.delete(appFolder);
+    });
+  };
+}
+
+async function acquireFile(appFolder: string): Promise<number> {
+  const lockFile = path.join(appFolder, LOCK_NAME);
   const deadline = Date.now() + WAIT_MS;
   const me = thisProcess();
   for (;;) {
     try {
-      const handle = await fs.open(lockFile, LOCK_FLAGS, 0o600);
+      // Synchronous: a few microseconds, cheaper than promise-based file handles (see sessionWriter).
+      const fd = openSync(lockFile, LOCK_FLAGS, 0o600);
       try {
-        await handle.writeFile(`${me.pid}-${me.start}`);
-        return (await handle.stat()).ino;
+        writeSync(fd, `${me.pid}-${me.start}`);
+        return fstatSync(fd).ino;
       } finally {
-        await handle.close();
+        closeSync(fd);
       }
     } catch (error) {
-      if (errnoCode(error) !== 'EEXIST') throw ioError(`change ${lockFile.replace(LOCK_PREFIX, '')}`, error);
+      if (errnoCode(error) !== 'EEXIST') throw ioError(`change sessions in ${appFolder}`, error);
     }
     if (await lockIsStale(lockFile)) {
       await fs.unlink(lockFile).catch(() => {});
@@ -71,49 +100,42 @@ async function acquire(lockFile: string): Promise<number> {
     if (Date.now() > deadline) {
       throw new AppError(
         'conflict',
-        `${path.basename(lockFile).slice(LOCK_PREFIX.length)} is being changed by another Mobile Sessions window or command: not changed. Try again.`,
+        `Another Mobile Sessions window or command is changing sessions of ${path.basename(appFolder)}: not changed. Try again.`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
 
-async function release(lockFile: string, ino: number): Promise<void> {
-  const stats = await fs.lstat(lockFile).catch(() => null);
-  if (stats?.ino === ino) await fs.unlink(lockFile).catch(() => {});
-}
-
-/** Runs `write` holding the lock of session file `file` (an absolute path). */
-export function withSessionLock<T>(file: string, write: () => Promise<T>): Promise<T> {
-  const lockFile = path.join(path.dirname(file), `${LOCK_PREFIX}${path.basename(file)}`);
-  const previous = queues.get(file) ?? Promise.resolve();
-  const run = previous.then(async () => {
-    const ino = await acquire(lockFile);
-    try {
-      return await write();
-    } finally {
-      await release(lockFile, ino);
-    }
-  });
-  const settled = run.catch(() => {});
-  queues.set(file, settled);
-  void settled.then(() => {
-    if (queues.get(file) === settled) queues.delete(file);
-  });
-  return run;
-}
-
-/** Removes the locks of dead processes in every app folder; returns those it could not remove. */
-export async function removeStaleLocks(root: string): Promise<LeftoverWorkFolder[]> {
-  const leftovers: LeftoverWorkFolder[] = [];
-  for (const [folder, entry] of listAppFolderEntries(root)) {
-    if (!entry.isFile() || !isLockName(entry.name)) continue;
-    const lockFile = path.join(root, folder, entry.name);
-    if (!(await lockIsStale(lockFile))) continue;
-    await fs.unlink(lockFile).catch((error: unknown) => {
-      if (errnoCode(error) !== 'ENOENT')
-        leftovers.push({ path: `${folder}/${entry.name}`, reason: String(error) });
-    });
+function releaseFile(appFolder: string, ino: number): void {
+  const lockFile = path.join(appFolder, LOCK_NAME);
+  try {
+    if (lstatSync(lockFile).ino === ino) unlinkSync(lockFile);
+  } catch {
+    // gone already
   }
-  return leftovers;
+}
+
+/**
+ * Locks app folders (absolute paths) for this process, in sorted order so that two holders never
+ * wait for each other. Returns the function that lets them all go.
+ */
+export async function lockAppFolders(appFolders: Iterable<string>): Promise<() => void> {
+  const releases: Array<() => void> = [];
+  const releaseAll = () => {
+    for (const release of releases.reverse()) release();
+    releases.length = 0;
+  };
+  try {
+    for (const appFolder of [...new Set(appFolders)].sort()) {
+      const letGo = await acquireInProcess(appFolder);
+      releases.push(letGo);
+      const ino = await acquireFile(appFolder);
+      releases.push(() => releaseFile(appFolder, ino));
+    }
+  } catch (error) {
+    releaseAll();
+    throw error;
+  }
+  return releaseAll;
 }

@@ -106,6 +106,7 @@ describe('the one writer never goes through a link', () => {
     await fs.rm(session.file);
     await fs.symlink(target, session.file);
     const work = new WorkFolders();
+    await work.lock([path.dirname(session.file)]);
     await expect(
       replaceSessionFile(work, session.file, base, editStatus(base.bytes, 'accepted').bytes),
     ).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/symbolic link now/) });
@@ -123,6 +124,7 @@ describe('the one writer never goes through a link', () => {
     await fs.rm(session.file);
     await fs.symlink(target, session.file);
     const work = new WorkFolders();
+    await work.lock([path.dirname(session.file)]);
     await expect(restoreSessionFile(work, session.file, saved)).rejects.toMatchObject({ code: 'conflict' });
     await work.removeAll();
     expect(await fs.readFile(target, 'utf8')).toBe('outside the folder\n');
@@ -133,6 +135,7 @@ describe('the one writer never goes through a link', () => {
     const base = await readSessionBytes(session.file);
     await fs.rm(session.file);
     const work = new WorkFolders();
+    await work.lock([path.dirname(session.file)]);
     await expect(
       replaceSessionFile(work, session.file, base, editStatus(base.bytes, 'accepted').bytes),
     ).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/gone now/) });
@@ -148,6 +151,7 @@ describe('the one writer never goes through a link', () => {
     );
     await fs.writeFile(session.file, theirs);
     const work = new WorkFolders();
+    await work.lock([path.dirname(session.file)]);
     await expect(
       replaceSessionFile(work, session.file, base, editStatus(base.bytes, 'accepted').bytes),
     ).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/accepted now/) });

@@ -21,13 +21,27 @@
  * calls) the session's name is free: a reader then finds no file, a writer creating one wins.
  */
 import { createHash } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  fsync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import trash from 'trash';
 import { AppError } from '../../shared/errors.js';
 import { errnoCode, ioError } from './fsErrors.js';
 import { MAX_SESSION_FILE_BYTES, parseSessionBytes } from './sessionFile.js';
-import { withSessionLock } from './sessionLock.js';
 import { type WorkFolders, workNames } from './workFolder.js';
 
 export type TrashFunction = (file: string) => Promise<void>;
@@ -59,10 +73,20 @@ export interface SessionBytes {
 /** What a rewrite or a restore keeps of a file. */
 export type FileIdentity = Pick<SessionBytes, 'mode' | 'uid' | 'gid'>;
 
+/**
+ * Reads a file without following a link. Synchronous on purpose, like the scan's reader: a
+ * session is a few KB, and promise-based file handles cost more than the read itself (the write
+ * path's profile: most of its own time went to FileHandle objects). Only fsync, which waits for
+ * the disk, is asynchronous.
+ */
 async function readNoFollow(file: string): Promise<SessionBytes> {
-  const handle = await fs.open(file, READ_FLAGS);
+  return readNoFollowSync(file);
+}
+
+function readNoFollowSync(file: string): SessionBytes {
+  const fd = openSync(file, READ_FLAGS);
   try {
-    const stats = await handle.stat();
+    const stats = fstatSync(fd);
     if (!stats.isFile()) throw new AppError('not-a-session', `${path.basename(file)} is not a regular file.`);
     if (stats.size > MAX_SESSION_FILE_BYTES) {
       throw new AppError(
@@ -70,8 +94,22 @@ async function readNoFollow(file: string): Promise<SessionBytes> {
         `${path.basename(file)} is ${stats.size} bytes, too large to be a session.`,
       );
     }
+    const buffer = Buffer.allocUnsafe(stats.size + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > MAX_SESSION_FILE_BYTES) {
+        throw new AppError(
+          'not-a-session',
+          `${path.basename(file)} grew past the size limit while being read.`,
+        );
+      }
+      if (length === buffer.length) break; // grew while read: the next check sees the change
+    }
     return {
-      bytes: await handle.readFile(),
+      bytes: Buffer.from(buffer.subarray(0, length)),
       mode: stats.mode & 0o7777,
       uid: stats.uid,
       gid: stats.gid,
@@ -79,7 +117,7 @@ async function readNoFollow(file: string): Promise<SessionBytes> {
       stamp: `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`,
     };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -129,20 +167,25 @@ export async function conflict(file: string, what: string): Promise<AppError> {
 }
 
 /** Creates `file` with `bytes`, the owner, group and mode given, flushed; returns its inode. */
+const fsyncAsync = promisify(fsync);
+
 async function writeNewFile(file: string, bytes: Buffer, like: FileIdentity): Promise<number> {
-  const handle = await fs.open(file, CREATE_FLAGS, 0o600);
+  const fd = openSync(file, CREATE_FLAGS, 0o600);
   try {
-    await handle.writeFile(bytes);
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
     // Owner and group first: chown may clear set-id bits, chmod then sets the mode exactly.
-    await handle.chown(like.uid, like.gid).catch((error: unknown) => {
+    try {
+      fchownSync(fd, like.uid, like.gid);
+    } catch (error) {
       // A process may give a file only its own user and one of its groups: keep what it can.
       if (errnoCode(error) !== 'EPERM' && errnoCode(error) !== 'EINVAL') throw error;
-    });
-    await handle.chmod(like.mode);
-    await handle.sync();
-    return (await handle.stat()).ino;
+    }
+    fchmodSync(fd, like.mode);
+    await fsyncAsync(fd);
+    return fstatSync(fd).ino;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -155,7 +198,7 @@ const LINKS_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', '
  */
 async function placeIfFree(from: string, to: string): Promise<boolean> {
   try {
-    await fs.link(from, to);
+    linkSync(from, to);
     return true;
   } catch (error) {
     const code = errnoCode(error);
@@ -163,12 +206,12 @@ async function placeIfFree(from: string, to: string): Promise<boolean> {
     if (!code || !LINKS_UNSUPPORTED.has(code)) throw error;
   }
   try {
-    await fs.lstat(to);
+    lstatSync(to);
     return false;
   } catch (error) {
     if (errnoCode(error) !== 'ENOENT') throw error;
   }
-  await fs.rename(from, to);
+  renameSync(from, to);
   return true;
 }
 
@@ -180,21 +223,19 @@ async function sameBytes(file: string, expected: Buffer): Promise<boolean> {
   }
 }
 
-const removeQuietly = (file: string) => fs.unlink(file).catch(() => {});
-
 /**
  * Someone else's version ended up aside (at `aside`) while ours sits at `file`. Moves whatever is
  * at `file` now out of the way, and puts back the newest version that is not ours.
  */
 async function putTheirsBack(file: string, aside: string, displaced: string, oursIno: number): Promise<void> {
   try {
-    await fs.rename(file, displaced);
+    renameSync(file, displaced);
   } catch (error) {
     if (errnoCode(error) !== 'ENOENT') throw error;
     await placeIfFree(aside, file); // ours was removed by someone: theirs comes back if still free
     return;
   }
-  const displacedIno = (await fs.lstat(displaced)).ino;
+  const displacedIno = lstatSync(displaced).ino;
   // Not ours: someone wrote an even newer version after our link; it is the one to keep.
   await placeIfFree(displacedIno === oursIno ? aside : displaced, file);
 }
@@ -209,7 +250,7 @@ export function replaceSessionFile(
   base: SessionBytes,
   next: Buffer,
 ): Promise<void> {
-  return withSessionLock(file, () => replaceLocked(work, file, base, next));
+  return replaceLocked(work, file, base, next);
 }
 
 async function replaceLocked(
@@ -228,7 +269,7 @@ async function replaceLocked(
   const fresh = path.join(dir, names.fresh);
   const aside = path.join(dir, names.base);
   const displaced = path.join(dir, names.displaced);
-  try {
+  await settling(work, [fresh, aside, displaced], async () => {
     let oursIno: number;
     try {
       oursIno = await writeNewFile(fresh, next, base);
@@ -236,7 +277,7 @@ async function replaceLocked(
       throw ioError(`write ${file}`, error);
     }
     try {
-      await fs.rename(file, aside);
+      renameSync(file, aside);
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') throw await conflict(file, 'was deleted by someone else meanwhile');
       throw ioError(`write ${file}`, error);
@@ -260,8 +301,24 @@ async function replaceLocked(
       await putTheirsBack(file, aside, displaced, oursIno);
       throw await conflict(file, 'was changed by someone else (the 4D Server?) meanwhile');
     }
-  } finally {
-    await Promise.all([removeQuietly(fresh), removeQuietly(aside), removeQuietly(displaced)]);
+  });
+}
+
+/**
+ * Runs one file's change; once it has settled (done, or refused with every version where it
+ * belongs) its temporary files are left for the chunk's end to remove (WorkFolders.removeAll):
+ * removing a file is a journal transaction that would wait behind the chunk's fsyncs. After any
+ * other failure they stay for the recovery, which puts a version moved aside back if its name is
+ * free.
+ */
+async function settling<T>(work: WorkFolders, temporary: string[], change: () => Promise<T>): Promise<T> {
+  try {
+    const result = await change();
+    work.discardLater(temporary);
+    return result;
+  } catch (error) {
+    if (error instanceof AppError) work.discardLater(temporary);
+    throw error;
   }
 }
 
@@ -276,7 +333,7 @@ export function removeSessionFile(
   base: SessionBytes,
   how: { permanent: boolean; trash: TrashFunction },
 ): Promise<void> {
-  return withSessionLock(file, () => removeLocked(work, file, base, how));
+  return removeLocked(work, file, base, how);
 }
 
 async function removeLocked(
@@ -292,27 +349,27 @@ async function removeLocked(
     throw ioError(`prepare the removal of ${file}`, error);
   }
   const leaving = path.join(dir, workNames(path.basename(file)).leaving);
-  try {
-    await fs.rename(file, leaving);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') throw await conflict(file, 'was deleted by someone else meanwhile');
-    throw ioError(`delete ${file}`, error);
-  }
-  try {
+  await settling(work, [leaving], async () => {
+    try {
+      renameSync(file, leaving);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') throw await conflict(file, 'was deleted by someone else meanwhile');
+      throw ioError(`delete ${file}`, error);
+    }
     if (!(await sameBytes(leaving, base.bytes))) {
       await placeIfFree(leaving, file);
       throw await conflict(file, 'was changed by someone else (the 4D Server?) meanwhile');
     }
     try {
-      if (how.permanent) await fs.unlink(leaving);
+      if (how.permanent) unlinkSync(leaving);
       else await how.trash(leaving);
     } catch (error) {
-      await placeIfFree(leaving, file).catch(() => {});
-      throw ioError(how.permanent ? `delete ${file}` : `move ${file} to the trash`, error);
+      if (await placeIfFree(leaving, file).catch(() => false)) {
+        throw ioError(how.permanent ? `delete ${file}` : `move ${file} to the trash`, error);
+      }
+      throw error; // not put back: the recovery will, when the chunk ends or at the next start
     }
-  } finally {
-    await removeQuietly(leaving);
-  }
+  });
 }
 
 /**
@@ -325,7 +382,7 @@ export function restoreSessionFile(
   file: string,
   saved: FileIdentity & { bytes: Buffer },
 ): Promise<'restored' | 'already'> {
-  return withSessionLock(file, () => restoreLocked(work, file, saved));
+  return restoreLocked(work, file, saved);
 }
 
 async function restoreLocked(
@@ -340,14 +397,15 @@ async function restoreLocked(
     throw ioError(`prepare the restore of ${file}`, error);
   }
   const fresh = path.join(dir, workNames(path.basename(file)).fresh);
-  try {
-    await writeNewFile(fresh, saved.bytes, saved);
-    if (await placeIfFree(fresh, file)) return 'restored';
-  } catch (error) {
-    throw ioError(`restore ${file}`, error);
-  } finally {
-    await removeQuietly(fresh);
-  }
+  const placed = await settling(work, [fresh], async () => {
+    try {
+      await writeNewFile(fresh, saved.bytes, saved);
+      return await placeIfFree(fresh, file);
+    } catch (error) {
+      throw ioError(`restore ${file}`, error);
+    }
+  });
+  if (placed) return 'restored';
   if (await sameBytes(file, saved.bytes)) return 'already';
   throw new AppError(
     'conflict',

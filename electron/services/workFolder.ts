@@ -7,9 +7,13 @@
  * dead process had moved aside and removes the folder (see `recoverWorkFolder`).
  */
 import { randomBytes } from 'node:crypto';
-import { type Dirent, promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, promises as fs, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from './fsErrors.js';
+import { type ProcessIdentity, processIsAlive, thisProcess } from './processIdentity.js';
+import { isLockName, lockAppFolders, lockIsStale } from './sessionLock.js';
+
+export { type ProcessIdentity, processIsAlive, processStart, thisProcess } from './processIdentity.js';
 
 export const WORK_FOLDER_PREFIX = '.mobile-sessions-work-';
 /** `<prefix><pid>-<process start>-<token>`: the start time tells a live process from a reused pid. */
@@ -28,45 +32,6 @@ export function workFolderOwner(name: string): ProcessIdentity | null {
   return match?.[1] && match[2] ? { pid: Number(match[1]), start: match[2] } : null;
 }
 
-export interface ProcessIdentity {
-  pid: number;
-  /** When the process started, in clock ticks since boot (Linux); '0' where the platform does not say. */
-  start: string;
-}
-
-/** A process's start time from /proc (Linux), or '0'. Field 22 of /proc/<pid>/stat. */
-export function processStart(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return /^\d+$/.test(fields[19] ?? '') ? (fields[19] as string) : '0';
-  } catch {
-    return '0';
-  }
-}
-
-let ownStart: string | null = null;
-/** This process, as work folders and in-flight markers name it. */
-export function thisProcess(): ProcessIdentity {
-  ownStart ??= processStart(process.pid);
-  return { pid: process.pid, start: ownStart };
-}
-
-/**
- * Whether the process that made something still runs. EPERM means it runs under another user. A
- * pid reused by a later process (after a reboot, or once pids wrap) has another start time.
- */
-export function processIsAlive(owner: ProcessIdentity): boolean {
-  if (owner.pid === process.pid && owner.start === thisProcess().start) return true;
-  try {
-    process.kill(owner.pid, 0);
-  } catch (error) {
-    if (errnoCode(error) !== 'EPERM') return false;
-  }
-  return owner.start === '0' || processStart(owner.pid) === '0' || processStart(owner.pid) === owner.start;
-}
-
 /** Names of the files the writer keeps in a work folder for session `id`. */
 export const workNames = (id: string) => ({
   /** The new content, written and flushed before it is linked into place. */
@@ -79,13 +44,36 @@ export const workNames = (id: string) => ({
   leaving: id,
 });
 
-/** The work folders of one batch, made on first use in each app folder and removed at the end. */
+/**
+ * The work folders of one chunk of a batch, made on first use in each app folder and removed at
+ * the end, and the app-folder locks the chunk holds meanwhile (sessionLock.ts): the writer works
+ * only in a folder whose lock is held.
+ */
 export class WorkFolders {
   private readonly token = `${randomBytes(4).toString('hex')}${(sequence++).toString(16)}`;
   private readonly made = new Map<string, Promise<string>>();
+  private readonly locked = new Set<string>();
+  private readonly discards: string[] = [];
+  private letGo: (() => void) | null = null;
+
+  /** Takes the locks of these app folders (absolute paths) for this chunk; throws `conflict` on time-out. */
+  async lock(appFolders: Iterable<string>): Promise<void> {
+    if (this.letGo) throw new Error('WorkFolders.lock is called once per chunk');
+    const folders = [...new Set(appFolders)];
+    this.letGo = await lockAppFolders(folders);
+    for (const folder of folders) this.locked.add(folder);
+  }
+
+  /** Temporary files of settled changes, removed when the chunk ends. */
+  discardLater(files: string[]): void {
+    this.discards.push(...files);
+  }
 
   /** The batch's work folder inside `appFolder` (an absolute path), made on first use. */
   in(appFolder: string): Promise<string> {
+    if (!this.locked.has(appFolder)) {
+      return Promise.reject(new Error(`${appFolder} is not locked: the writer works only under its lock`));
+    }
     let folder = this.made.get(appFolder);
     if (!folder) {
       const me = thisProcess();
@@ -97,13 +85,27 @@ export class WorkFolders {
     return folder;
   }
 
-  /** Removes the batch's (empty) work folders; a non-empty one stays for the next start to recover. */
+  /**
+   * Clears the work folders and lets the locks go: the settled changes' temporary files go, and
+   * whatever an unexpected failure left is recovered as after a crash (a version moved aside
+   * whose name is free goes back). A folder that cannot be cleared stays for the next start.
+   */
   async removeAll(): Promise<void> {
-    for (const made of this.made.values()) {
+    for (const file of this.discards.splice(0)) {
+      try {
+        unlinkSync(file);
+      } catch {
+        // never made, or already gone
+      }
+    }
+    for (const [appFolder, made] of this.made) {
       const dir = await made.catch(() => null);
-      if (dir) await fs.rmdir(dir).catch(() => {});
+      if (dir) await recoverWorkFolder(appFolder, path.basename(dir)).catch(() => {});
     }
     this.made.clear();
+    this.letGo?.();
+    this.letGo = null;
+    this.locked.clear();
   }
 }
 
@@ -170,11 +172,22 @@ export async function recoverWorkFolder(appFolder: string, name: string): Promis
 }
 
 /**
- * Recovers and removes the work folders left by dead processes in every app folder of `root`.
- * Returns the ones it could not remove (reported by `check` and the Problems view).
+ * Recovers and removes the work folders and locks left by dead processes in every app folder of
+ * `root`. Returns the ones it could not remove (reported by `check` and the Problems view).
  */
 export async function recoverWorkFolders(root: string): Promise<LeftoverWorkFolder[]> {
   const leftovers: LeftoverWorkFolder[] = [];
+  for (const [folder, entry] of listAppFolderEntries(root)) {
+    if (!entry.isFile() || !isLockName(entry.name)) continue;
+    const lockFile = path.join(root, folder, entry.name);
+    if (!(await lockIsStale(lockFile))) continue;
+    try {
+      unlinkSync(lockFile);
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT')
+        leftovers.push({ path: `${folder}/${entry.name}`, reason: String(error) });
+    }
+  }
   for (const [folder, name] of findWorkFolders(root)) {
     const owner = workFolderOwner(name);
     if (owner === null || processIsAlive(owner)) continue;
