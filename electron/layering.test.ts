@@ -47,3 +47,111 @@ describe('layering rules', () => {
     expect(lint('electron/services/probe2.ts', importsFs)).not.toMatch(/noNodejsModules/);
   });
 });
+
+// --- the folder rules (dependency-cruiser, .dependency-cruiser.cjs) ---------------------------
+
+const DEPCRUISE = path.resolve('node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
+const cruiseSandbox = mkdtempSync(path.join(os.tmpdir(), 'ms-cruise-'));
+for (const file of ['.dependency-cruiser.cjs', 'tsconfig.base.json', 'tsconfig.node.json']) {
+  writeFileSync(path.join(cruiseSandbox, file), readFileSync(file, 'utf8'));
+}
+afterAll(() => rmSync(cruiseSandbox, { recursive: true, force: true }));
+
+/** Writes the files into a fresh copy of the layout and returns what the rules report. */
+function cruise(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(cruiseSandbox, 'case-'));
+  for (const name of ['.dependency-cruiser.cjs', 'tsconfig.base.json', 'tsconfig.node.json']) {
+    writeFileSync(path.join(dir, name), readFileSync(path.join(cruiseSandbox, name), 'utf8'));
+  }
+  for (const [file, source] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), source);
+  }
+  const roots = [...new Set(Object.keys(files).map((f) => f.split('/')[0] as string))];
+  const result = spawnSync(
+    process.execPath,
+    [DEPCRUISE, ...roots, '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
+    { cwd: dir, encoding: 'utf8' },
+  );
+  return `${result.stdout}${result.stderr}`;
+}
+
+const exporting = 'export const value = 1;\n';
+const importing = (from: string) => `import { value } from '${from}';\nexport const copy = value;\n`;
+
+describe('folder rules', () => {
+  it('a clean layout passes: doors over the engine, the engine over shared', () => {
+    expect(
+      cruise({
+        'shared/contract.ts': exporting,
+        'electron/services/engine.ts': importing('../../shared/contract.js'),
+        'electron/cli/door.ts': importing('../services/engine.js'),
+        'electron/main/door.ts': importing('../services/engine.js'),
+        'renderer/src/view.ts': importing('../../shared/contract.js'),
+      }),
+    ).toMatch(/no dependency violations/);
+  });
+
+  it('shared imports nothing of the project', () => {
+    expect(
+      cruise({
+        'electron/services/engine.ts': exporting,
+        'shared/contract.ts': importing('../electron/services/engine.js'),
+      }),
+    ).toMatch(/shared-imports-nothing-of-the-project/);
+  });
+
+  it('the engine imports no door and no renderer', () => {
+    expect(
+      cruise({
+        'electron/main/door.ts': exporting,
+        'electron/services/engine.ts': importing('../main/door.js'),
+      }),
+    ).toMatch(/engine-imports-only-shared/);
+    expect(
+      cruise({
+        'renderer/src/view.ts': exporting,
+        'electron/services/engine.ts': importing('../../renderer/src/view.js'),
+      }),
+    ).toMatch(/engine-imports-only-shared/);
+  });
+
+  it('a door imports no other door (but the CLI may start the browser-mode server)', () => {
+    for (const [from, to, rule] of [
+      ['electron/main/a.ts', '../web/b.js', 'door-main-imports-no-other-door'],
+      ['electron/web/a.ts', '../cli/b.js', 'door-web-imports-no-other-door'],
+      ['electron/cli/a.ts', '../main/b.js', 'door-cli-imports-no-other-door'],
+      ['electron/preload/a.ts', '../main/b.js', 'door-preload-imports-no-other-door'],
+    ] as const) {
+      const target = path.join(path.dirname(from), to).replace(/\.js$/, '.ts');
+      expect(cruise({ [target]: exporting, [from]: importing(to) })).toMatch(new RegExp(rule));
+    }
+    expect(
+      cruise({ 'electron/web/server.ts': exporting, 'electron/cli/serve.ts': importing('../web/server.js') }),
+    ).toMatch(/no dependency violations/);
+  });
+
+  it('the renderer imports only shared', () => {
+    expect(
+      cruise({
+        'electron/services/engine.ts': exporting,
+        'renderer/src/view.ts': importing('../../electron/services/engine.js'),
+      }),
+    ).toMatch(/renderer-imports-only-shared/);
+  });
+
+  it('no import cycles, and no test support in the product', () => {
+    expect(
+      cruise({
+        'electron/services/a.ts': `import { b } from './b.js';\nexport const a = () => b;\n`,
+        'electron/services/b.ts': `import { a } from './a.js';\nexport const b = () => a;\n`,
+      }),
+    ).toMatch(/no-circular/);
+    expect(
+      cruise({
+        'electron/services/testSupport/fixtures.ts': exporting,
+        'electron/services/engine.ts': importing('./testSupport/fixtures.js'),
+      }),
+    ).toMatch(/product-imports-no-test-support/);
+  });
+});

@@ -177,7 +177,3 @@ export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ErrorSha
 export type AppEvent = { type: 'deltas'; deltas: WorkspaceDelta[] } | { type: 'state'; state: AppState };
 
 export type { AppSummary, ChangeReport, FileProblem, Problem, SessionStatus, SessionSummary };
-
-// Every request has a name in shared/ipc.ts's REQUEST_NAMES (checked by the type below).
-type MissingFromIpc = Exclude<RequestName, typeof import('./ipc.js').REQUEST_NAMES[number]>;
-export const IPC_NAMES_COMPLETE: MissingFromIpc extends never ? true : never = true;

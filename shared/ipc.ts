@@ -2,7 +2,7 @@
  * The Electron IPC surface, declared once for main and preload. No zod here: the preload is
  * bundled for the sandbox and stays small; main validates every message against the contract.
  */
-import type { RequestName } from './contract.js';
+import type { AppEvent, RequestName } from './contract.js';
 
 export const IPC = {
   /** invoke(method, params) → Envelope */
@@ -82,7 +82,7 @@ export interface MenuCommandMessage {
 export type DesktopBridge = {
   [M in (typeof REQUEST_NAMES)[number]]: (params?: unknown) => Promise<unknown>;
 } & {
-  onEvent(listener: (event: import('./contract.js').AppEvent) => void): () => void;
+  onEvent(listener: (event: AppEvent) => void): () => void;
   onMenuCommand(listener: (message: MenuCommandMessage) => void): () => void;
   rendererReady(): Promise<unknown>;
   showContextMenu(items: MenuItemModel[]): Promise<string | null>;
@@ -90,3 +90,7 @@ export type DesktopBridge = {
   confirm(model: ConfirmModel): Promise<boolean>;
   pathForFile(file: File): string;
 };
+
+// Every request of the contract has a name in REQUEST_NAMES (a type error otherwise).
+type MissingFromIpc = Exclude<RequestName, (typeof REQUEST_NAMES)[number]>;
+export const IPC_NAMES_COMPLETE: MissingFromIpc extends never ? true : never = true;

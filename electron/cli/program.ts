@@ -15,7 +15,6 @@ import { scanRoot, syncIndex } from '../services/scanRoot.js';
 import { SessionActions } from '../services/sessionActions.js';
 import { SessionIndex } from '../services/sessionIndex.js';
 import { Workspace } from '../services/workspace.js';
-import { registerServeCommand } from '../web/serveCommand.js';
 import { EXIT } from './exitCodes.js';
 import {
   deltaToJson,
@@ -26,17 +25,12 @@ import {
   formatReport,
   json,
 } from './format.js';
+import type { CliIo } from './io.js';
 import { registerPushCommands } from './pushCommands.js';
+import { registerServeCommand } from './serve.js';
 
+export type { CliIo } from './io.js';
 export { EXIT };
-
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-  /** Resolves when the user interrupts a long-running command (Ctrl+C). */
-  untilInterrupted: () => Promise<void>;
-}
 
 const wholeNumber = (label: string, min: number) => (value: string) => {
   const number = Number(value);

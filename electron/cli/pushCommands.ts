@@ -25,7 +25,7 @@ import { CliSecretStore, PUSH_SECRET_ENV } from '../services/push/secretStore.js
 import type { ServerCertificate } from '../services/push/serverCertificate.js';
 import { EXIT } from './exitCodes.js';
 import { json } from './format.js';
-import type { CliIo } from './program.js';
+import type { CliIo } from './io.js';
 
 const timeoutMs = (value: string) => {
   const number = Number(value);

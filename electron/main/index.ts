@@ -7,11 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, Notification, protocol, safeStorage, shell } from 'electron';
 import log from 'electron-log/main';
 import type { AppEvent } from '../../shared/contract.js';
-import { AppService, ensureDemoFolder } from '../services/appService.js';
+import { AppService, ensureDemo } from '../services/appService.js';
 import { defaultDataDir } from '../services/dataDir.js';
-import { writeDemoFolder } from '../services/demoFolder.js';
 import { EncryptedSecretStore } from '../services/push/secretStore.js';
-import { DEMO_OPTIONS } from '../web/serveCommand.js';
 import { showAboutDialog } from './about.js';
 import { APP_URL, handleAppProtocol, registerAppScheme } from './appProtocol.js';
 import { folderFromArgv } from './argv.js';
@@ -72,7 +70,7 @@ if (!app.requestSingleInstanceLock()) {
       },
       trash: (file) => shell.trashItem(file),
       secrets: keychainSecrets(dataDir),
-      createDemo: () => ensureDemoFolder(dataDir, (root) => writeDemoFolder(root, DEMO_OPTIONS)),
+      createDemo: () => ensureDemo(dataDir),
     },
   });
 

@@ -18,6 +18,7 @@ import type {
 import type { WorkspaceDelta } from '../../shared/deltas.js';
 import { AppError } from '../../shared/errors.js';
 import type { SessionSummary } from '../../shared/session.js';
+import { writeDemoFolder } from './demoFolder.js';
 import { startDemoServer } from './demoServer.js';
 import type { FourDServerDouble } from './fourDServerDouble.js';
 import { PushService } from './push/pushService.js';
@@ -281,4 +282,12 @@ export async function ensureDemoFolder(
   const entries = await fs.readdir(root).catch(() => [] as string[]);
   if (entries.length === 0) await make(root);
   return root;
+}
+
+/** What the demo folder holds: five apps, 300 sessions, one broken file of each kind. */
+export const DEMO_OPTIONS = { apps: 5, sessions: 300, seed: 1, withProblems: true } as const;
+
+/** The demo folder of a data directory, as the desktop app and `serve --demo` open it. */
+export function ensureDemo(dataDir: string): Promise<string> {
+  return ensureDemoFolder(dataDir, (root) => writeDemoFolder(root, DEMO_OPTIONS));
 }

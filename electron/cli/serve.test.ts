@@ -7,19 +7,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppState, AppSummary, Envelope } from '../../shared/contract.js';
-import { type CliIo, EXIT, runCli } from '../cli/program.js';
+import { DEMO_OPTIONS } from '../services/appService.js';
 import { makeTempDir, removeDir } from '../services/testSupport/fixtures.js';
-import { DEMO_OPTIONS } from './serveCommand.js';
+import { type CliIo, EXIT, runCli } from './program.js';
 
-// serveCommand looks for the built renderer next to the built CLI (out/node/cli.js → out/renderer).
-// Run from source its own file is electron/web/serveCommand.ts, so the test places it where the
+// The serve command looks for the built renderer next to the built CLI (out/node/cli.js → out/renderer).
+// Run from source its own file is electron/cli/serve.ts, so the test places it where the
 // build puts it; everything else about the command runs as shipped.
 vi.mock('node:url', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:url')>();
   const nodePath = await import('node:path');
   const fileURLToPath = (url: string | URL) => {
     const file = actual.fileURLToPath(url);
-    return file.endsWith(nodePath.join('electron', 'web', 'serveCommand.ts'))
+    return file.endsWith(nodePath.join('electron', 'cli', 'serve.ts'))
       ? nodePath.resolve('out', 'node', 'cli.js')
       : file;
   };

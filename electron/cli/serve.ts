@@ -1,6 +1,7 @@
 /**
  * `mobile-sessions serve`: the browser mode, for admins on a headless 4D Server host and for the
- * end-to-end tests. Starts the engine and the HTTP front door and prints the URL with its token.
+ * end-to-end tests. Starts the engine and the HTTP front door (electron/web/server.ts: the one
+ * door another door starts) and prints the URL with its token.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -8,11 +9,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.js';
-import type { CliIo } from '../cli/program.js';
-import { AppService, ensureDemoFolder } from '../services/appService.js';
-import { writeDemoFolder } from '../services/demoFolder.js';
+import { AppService, ensureDemo } from '../services/appService.js';
 import { startDemoServer } from '../services/demoServer.js';
-import { startWebServer } from './server.js';
+import { startWebServer } from '../web/server.js';
+import type { CliIo } from './io.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -20,8 +20,6 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 export function defaultRendererDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
 }
-
-export const DEMO_OPTIONS = { apps: 5, sessions: 300, seed: 1, withProblems: true } as const;
 
 export function registerServeCommand(program: Command, io: CliIo, dataDir: () => string): void {
   program
@@ -60,8 +58,7 @@ export function registerServeCommand(program: Command, io: CliIo, dataDir: () =>
           dataDir: dataDir(),
           hooks: {
             platform: 'browser',
-            createDemo: () =>
-              ensureDemoFolder(dataDir(), (demoRoot) => writeDemoFolder(demoRoot, DEMO_OPTIONS)),
+            createDemo: () => ensureDemo(dataDir()),
           },
         });
         if (root) await service.handlers.openRoot({ root, polling: options.polling === true });
