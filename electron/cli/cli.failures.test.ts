@@ -13,7 +13,14 @@ import { performance } from 'node:perf_hooks';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChangeReport } from '../../shared/changes.js';
 import { AuditLog, type UndoEntry } from '../services/auditLog.js';
-import { IOS_FOLDER, makeTempDir, removeDir, writeSession } from '../services/testSupport/fixtures.js';
+import {
+  IOS_FOLDER,
+  makeTempDir,
+  removeDir,
+  type WrittenSession,
+  writeSessions,
+} from '../services/testSupport/fixtures.js';
+import { garbage, writeHugeHistory } from '../services/testSupport/history.js';
 import { findWorkFolders } from '../services/workFolder.js';
 
 const CLI = path.resolve('out/node/cli.js');
@@ -46,7 +53,7 @@ afterEach(async () => {
   await removeDir(scratch);
 });
 
-type Session = Awaited<ReturnType<typeof writeSession>>;
+type Session = WrittenSession;
 
 interface Run {
   code: number | null;
@@ -118,11 +125,7 @@ const logOf = () => new AuditLog(dataDir, root);
 const inflight = async () => fs.readdir(path.join(logOf().dir, 'inflight')).catch(() => [] as string[]);
 const statusOf = async (file: string) => JSON.parse(await fs.readFile(file, 'utf8')).status as string;
 
-async function sessions(count: number, status: 'pending' | 'accepted' = 'pending'): Promise<Session[]> {
-  const made: Session[] = [];
-  for (let i = 0; i < count; i += 1) made.push(await writeSession(root, { status }));
-  return made;
-}
+const sessions = (count: number, status?: 'pending' | 'accepted') => writeSessions(root, count, status);
 
 // --- 1. a data directory the user may not write ----------------------------------------------------
 
@@ -467,18 +470,6 @@ describe('five processes undoing the same batch at once', () => {
 
 // --- 5. a damaged journal ---------------------------------------------------------------------------
 
-/** Binary garbage without a newline (so that it is exactly one damaged line). */
-function garbage(bytes: number): Buffer {
-  const out = Buffer.alloc(bytes);
-  let x = 0x2545f491;
-  for (let i = 0; i < bytes; i += 1) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    const byte = x >>> 24;
-    out[i] = byte === 0x0a ? 0xff : byte;
-  }
-  return out;
-}
-
 describe('a damaged journal', () => {
   it('log, undo and accept still work; log says how many damaged lines it skipped', async () => {
     const [one, two] = (await sessions(2)) as [Session, Session];
@@ -490,7 +481,7 @@ describe('a damaged journal', () => {
       segment,
       Buffer.concat([
         Buffer.from('null\n[1,2]\n{"t":"intent","id":"torn-7d2e","batch":"torn","time":"2026-\n'),
-        garbage(8192),
+        garbage(8192, 0x2545f491),
         Buffer.from('\n'),
         valid,
         Buffer.from(`{"t":"outcome","id":"${'y'.repeat(3 * 1024 * 1024)}`), // 3 MB, cut short
@@ -529,59 +520,11 @@ describe('a damaged journal', () => {
 
 // --- 6. a huge journal ------------------------------------------------------------------------------
 
-const GENERATED_TIME = '2020-01-01T00:00:00.000Z';
-
-/** About `bytes` of valid records: applied status changes, 8 per batch, over 500 refs not on disk. */
-async function writeGeneratedSegment(file: string, bytes: number, first: number): Promise<number> {
-  const handle = await fs.open(file, 'w', 0o600);
-  let written = 0;
-  let i = first;
-  try {
-    while (written < bytes) {
-      const lines: string[] = [];
-      for (let k = 0; k < 10_000; k += 1, i += 1) {
-        const id = `gen-${i}`;
-        lines.push(
-          JSON.stringify({
-            t: 'intent',
-            id,
-            batch: `gen-batch-${Math.floor(i / 8)}`,
-            time: GENERATED_TIME,
-            user: 'generated',
-            pid: 1,
-            ref: `${IOS_FOLDER}/${'e'.repeat(32)}${(i % 500).toString(16).padStart(8, '0')}`,
-            action: 'set-status',
-            statusBefore: 'pending',
-            statusAfter: 'accepted',
-            sha256Before: '0'.repeat(64),
-            sha256After: '1'.repeat(64),
-          }),
-          JSON.stringify({ t: 'outcome', time: GENERATED_TIME, id, applied: true, code: null, reason: null }),
-        );
-      }
-      const chunk = `${lines.join('\n')}\n`;
-      await handle.writeFile(chunk);
-      written += Buffer.byteLength(chunk);
-    }
-  } finally {
-    await handle.close();
-  }
-  return i - first;
-}
-
 describe('a huge journal', () => {
   it('1 GiB of history (a sparse GiB of NUL bytes, then 96 MiB of valid records): no command crashes', async () => {
     const [one, two] = (await sessions(2)) as [Session, Session];
-    const dir = logOf().dir;
-    await fs.mkdir(dir, { recursive: true });
-    const segment = (n: number) => path.join(dir, `${String(n).padStart(8, '0')}.jsonl`);
     const started = performance.now();
-    await fs.writeFile(segment(1), '');
-    await fs.truncate(segment(1), 1024 ** 3); // one GiB "line" of NUL bytes, taking no disk space
-    let generated = 0;
-    for (const n of [2, 3, 4, 5]) {
-      generated += await writeGeneratedSegment(segment(n), 24 * 1024 ** 2, n * 1_000_000);
-    }
+    const generated = await writeHugeHistory(logOf().dir);
     const figures = [
       `history: 1 GiB sparse segment + 4 segments of valid records (${generated} changes), made in ${Math.round(performance.now() - started)} ms`,
     ];

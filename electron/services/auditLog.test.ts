@@ -1,26 +1,17 @@
 /** The history's journal on real files: a line cut short by a crash costs nothing after it. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SessionActions } from './sessionActions.js';
-import { makeTempDir, removeDir, writeSession } from './testSupport/fixtures.js';
+import { tempFoldersPerTest, writeSession } from './testSupport/fixtures.js';
 
-let root: string;
-let dataDir: string;
-beforeEach(async () => {
-  root = await makeTempDir();
-  dataDir = await makeTempDir('ms-data-');
-});
-afterEach(async () => {
-  await removeDir(root);
-  await removeDir(dataDir);
-});
+const temp = tempFoldersPerTest();
 
 describe('the journal after a torn write', () => {
   it('keeps the next record whole when the last line was cut short', async () => {
-    const a = await writeSession(root, { status: 'pending' });
-    const b = await writeSession(root, { status: 'pending' });
-    const actions = new SessionActions({ root, dataDir });
+    const a = await writeSession(temp.root, { status: 'pending' });
+    const b = await writeSession(temp.root, { status: 'pending' });
+    const actions = new SessionActions({ ...temp });
     await actions.setStatus([a.ref], 'accepted');
     const segment = path.join(actions.log.dir, '00000001.jsonl');
     await fs.appendFile(segment, '{"t":"outcome","id":"0b5c'); // a crash in the middle of a line
@@ -38,12 +29,12 @@ describe('the journal after a torn write', () => {
   });
 
   it('keeps first-seen times written after a torn line', async () => {
-    const a = await writeSession(root, { status: 'pending' });
-    const actions = new SessionActions({ root, dataDir });
+    const a = await writeSession(temp.root, { status: 'pending' });
+    const actions = new SessionActions({ ...temp });
     await fs.mkdir(actions.log.dir, { recursive: true });
     await fs.writeFile(path.join(actions.log.dir, 'first-seen.jsonl'), '{"ref":"x/ab","firstSe');
     await actions.setStatus([a.ref], 'accepted');
-    const reloaded = new SessionActions({ root, dataDir });
+    const reloaded = new SessionActions({ ...temp });
     expect(reloaded.firstSeen().has(a.ref)).toBe(true);
   });
 });

@@ -6,38 +6,26 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChangeReport } from '../../shared/changes.js';
 import { AppError } from '../../shared/errors.js';
 import { AuditLog, type UndoEntry } from './auditLog.js';
 import { PushService } from './push/pushService.js';
 import { CliSecretStore } from './push/secretStore.js';
 import { SessionActions } from './sessionActions.js';
-import { IOS_FOLDER, makeTempDir, removeDir, writeSession } from './testSupport/fixtures.js';
+import { tempFoldersPerTest, type WrittenSession, writeSessions } from './testSupport/fixtures.js';
+import { garbage, segmentFile, writeHugeHistory } from './testSupport/history.js';
 import { findWorkFolders } from './workFolder.js';
 
-let root: string;
-let dataDir: string;
-beforeEach(async () => {
-  root = await makeTempDir();
-  dataDir = await makeTempDir('ms-data-');
-});
-afterEach(async () => {
-  await removeDir(root);
-  await removeDir(dataDir);
-});
+const temp = tempFoldersPerTest();
 
 /** Deletes go to a plain unlink, not the OS trash: the copy in the history is what undo uses. */
 const newActions = (history?: { segmentBytes?: number; keepSegments?: number }) =>
-  new SessionActions({ root, dataDir, trash: (file) => fs.rm(file), ...(history ? { history } : {}) });
+  new SessionActions({ ...temp, trash: (file) => fs.rm(file), ...(history ? { history } : {}) });
 
-type Session = Awaited<ReturnType<typeof writeSession>>;
+type Session = WrittenSession;
 
-async function sessions(count: number, status: 'pending' | 'accepted' = 'pending'): Promise<Session[]> {
-  const made: Session[] = [];
-  for (let i = 0; i < count; i += 1) made.push(await writeSession(root, { status }));
-  return made;
-}
+const sessions = (count: number, status?: 'pending' | 'accepted') => writeSessions(temp.root, count, status);
 
 const statusOf = async (file: string) => JSON.parse(await fs.readFile(file, 'utf8')).status as string;
 
@@ -65,6 +53,18 @@ function summarize(attempts: Attempt[]) {
   return { restored, alreadyUndone, other, wholeBatchAlreadyUndone };
 }
 
+/** `count` undo attempts started at once, `undo` making each; what each came to. */
+function undoAtOnce(count: number, undo: () => Promise<ChangeReport>): Promise<Attempt[]> {
+  return Promise.all(
+    Array.from({ length: count }, () =>
+      undo().then(
+        (report): Attempt => ({ report }),
+        (error: unknown): Attempt => ({ error }),
+      ),
+    ),
+  );
+}
+
 /** The undo attempts the journal holds, per entry undone. */
 async function undosByEntry(log: AuditLog): Promise<Map<string, UndoEntry[]>> {
   const byEntry = new Map<string, UndoEntry[]>();
@@ -87,7 +87,7 @@ async function expectEachUndoneOnce(log: AuditLog, batch: string, count: number)
 }
 
 async function expectNothingLeftOver(log: AuditLog): Promise<void> {
-  expect(findWorkFolders(root)).toEqual([]);
+  expect(findWorkFolders(temp.root)).toEqual([]);
   expect(await fs.readdir(path.join(log.dir, 'inflight')).catch(() => [])).toEqual([]);
 }
 
@@ -103,14 +103,7 @@ describe('undoing one batch many times at once', () => {
     expect(change.results.every((r) => r.outcome === 'changed')).toBe(true);
     const batch = change.batch as string;
 
-    const attempts = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        actions.undo({ batch }).then(
-          (report): Attempt => ({ report }),
-          (error: unknown): Attempt => ({ error }),
-        ),
-      ),
-    );
+    const attempts = await undoAtOnce(20, () => actions.undo({ batch }));
     const summary = summarize(attempts);
     expect(summary.other).toEqual([]);
     expect(summary.restored.sort()).toEqual(files.map((f) => f.ref).sort());
@@ -130,14 +123,7 @@ describe('undoing one batch many times at once', () => {
     expect(removal.results.every((r) => r.outcome === 'deleted')).toBe(true);
     const batch = removal.batch as string;
 
-    const attempts = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        actions.undo({ batch }).then(
-          (report): Attempt => ({ report }),
-          (error: unknown): Attempt => ({ error }),
-        ),
-      ),
-    );
+    const attempts = await undoAtOnce(20, () => actions.undo({ batch }));
     const summary = summarize(attempts);
     expect(summary.other).toEqual([]);
     expect(summary.restored.sort()).toEqual(files.map((f) => f.ref).sort());
@@ -154,16 +140,7 @@ describe('undoing one batch many times at once', () => {
       { permanent: true },
     );
     const batch = removal.batch as string;
-    const attempts = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        newActions()
-          .undo({ batch })
-          .then(
-            (report): Attempt => ({ report }),
-            (error: unknown): Attempt => ({ error }),
-          ),
-      ),
-    );
+    const attempts = await undoAtOnce(20, () => newActions().undo({ batch }));
     const summary = summarize(attempts);
     expect(summary.other).toEqual([]);
     expect(summary.restored.sort()).toEqual(files.map((f) => f.ref).sort());
@@ -182,16 +159,7 @@ describe('undoing one batch many times at once', () => {
       'accepted',
     );
     const batch = change.batch as string;
-    const attempts = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        newActions()
-          .undo({ batch })
-          .then(
-            (report): Attempt => ({ report }),
-            (error: unknown): Attempt => ({ error }),
-          ),
-      ),
-    );
+    const attempts = await undoAtOnce(20, () => newActions().undo({ batch }));
     return { files, originals, batch, summary: summarize(attempts), log: newActions().log };
   }
 
@@ -271,26 +239,14 @@ describe("a notice's undo", () => {
 
 // --- damaged and huge journals -------------------------------------------------------------------
 
-const segmentPath = (log: AuditLog, n: number) => path.join(log.dir, `${String(n).padStart(8, '0')}.jsonl`);
-
-/** Binary garbage without a newline (so that it is exactly one damaged line). */
-function garbage(bytes: number): Buffer {
-  const out = Buffer.alloc(bytes);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < bytes; i += 1) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    const byte = x >>> 24;
-    out[i] = byte === 0x0a ? 0xff : byte;
-  }
-  return out;
-}
+const segmentPath = (log: AuditLog, n: number) => segmentFile(log.dir, n);
 
 /** Five damaged lines: `null`, an array, a torn half line, binary garbage, a 3 MB line without newline. */
 const JUNK_LINES = 5;
 const junk = (): Buffer =>
   Buffer.concat([
     Buffer.from('null\n[1,2]\n{"t":"intent","id":"torn-4f1c","batch":"torn","time":"2026-01-\n'),
-    garbage(4096),
+    garbage(4096, 0x9e3779b9),
     Buffer.from('\n'),
     Buffer.from(`{"t":"outcome","id":"${'x'.repeat(3 * 1024 * 1024)}`),
   ]);
@@ -340,64 +296,13 @@ describe('a damaged journal', () => {
   });
 });
 
-const GENERATED_TIME = '2020-01-01T00:00:00.000Z';
-
-/**
- * Writes `bytes` (about) of valid journal records: applied status changes, 8 per batch, over 500
- * refs that do not exist on disk. Returns how many changes it wrote.
- */
-async function writeGeneratedSegment(file: string, bytes: number, first: number): Promise<number> {
-  const handle = await fs.open(file, 'w', 0o600);
-  let written = 0;
-  let i = first;
-  try {
-    while (written < bytes) {
-      const lines: string[] = [];
-      for (let k = 0; k < 10_000; k += 1, i += 1) {
-        const id = `gen-${i}`;
-        const ref = `${IOS_FOLDER}/${'f'.repeat(32)}${(i % 500).toString(16).padStart(8, '0')}`;
-        lines.push(
-          JSON.stringify({
-            t: 'intent',
-            id,
-            batch: `gen-batch-${Math.floor(i / 8)}`,
-            time: GENERATED_TIME,
-            user: 'generated',
-            pid: 1,
-            ref,
-            action: 'set-status',
-            statusBefore: 'pending',
-            statusAfter: 'accepted',
-            sha256Before: '0'.repeat(64),
-            sha256After: '1'.repeat(64),
-          }),
-          JSON.stringify({ t: 'outcome', time: GENERATED_TIME, id, applied: true, code: null, reason: null }),
-        );
-      }
-      const chunk = `${lines.join('\n')}\n`;
-      await handle.writeFile(chunk);
-      written += Buffer.byteLength(chunk);
-    }
-  } finally {
-    await handle.close();
-  }
-  return i - first;
-}
-
 const maxRssMiB = () => process.resourceUsage().maxRSS / 1024;
 
 describe('a huge journal', () => {
   it('a 1 GiB journal (a sparse GiB of NUL bytes, then 96 MiB of valid records) crashes nothing', async () => {
     const files = await sessions(2);
     const actions = newActions();
-    const log = actions.log;
-    await fs.mkdir(log.dir, { recursive: true });
-    await fs.writeFile(segmentPath(log, 1), '');
-    await fs.truncate(segmentPath(log, 1), 1024 ** 3); // one GiB "line" of NUL bytes, sparse
-    let generated = 0;
-    for (const n of [2, 3, 4, 5]) {
-      generated += await writeGeneratedSegment(segmentPath(log, n), 24 * 1024 ** 2, n * 1_000_000);
-    }
+    const generated = await writeHugeHistory(actions.log.dir);
 
     const figures: string[] = [];
     const measure = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
@@ -421,8 +326,8 @@ describe('a huge journal', () => {
     expect(undo.results[0]).toMatchObject({ ref: files[0]?.ref, outcome: 'restored', error: null });
     const again = await measure('accept', () => newActions().setStatus([files[1]?.ref ?? ''], 'accepted'));
     expect(again.results[0]).toMatchObject({ outcome: 'changed', error: null });
-    const push = new PushService({ dataDir, secrets: new CliSecretStore({ env: {} }) });
-    const unpushed = await measure('PushService.unpushed', () => push.unpushed(root));
+    const push = new PushService({ dataDir: temp.dataDir, secrets: new CliSecretStore({ env: {} }) });
+    const unpushed = await measure('PushService.unpushed', () => push.unpushed(temp.root));
     expect(unpushed.counts.total).toBeGreaterThan(0);
     expect(unpushed.changes.map((c) => c.ref)).toContain(files[1]?.ref);
     console.log(`huge journal, in-process:\n  ${figures.join('\n  ')}`);

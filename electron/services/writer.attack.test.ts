@@ -3,7 +3,8 @@
  * session file every few milliseconds (atomically, or in place) must never lose one of its
  * versions to the app's edits; a process that keeps swapping the session file for a symbolic
  * link to a file outside the folder must never get that file written, whichever front door the
- * edits come through (SessionActions, the browser-mode HTTP server, the built command line); and,
+ * edits come through (SessionActions, the browser-mode HTTP server, the built command line, the
+ * Electron IPC adapter with `electron` replaced by its double); and,
  * step by step, two of the app's writers on one file while another process replaces it must keep
  * that process's newest version. The attackers live in testSupport/racers.mjs. Bounded in count
  * and time; no speed is asserted.
@@ -14,10 +15,11 @@ import { existsSync, promises as fs } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChangeReport, ChangeResult } from '../../shared/changes.js';
 import type { Envelope } from '../../shared/contract.js';
 import type { SessionStatus } from '../../shared/session.js';
+import { openIpcDoor } from '../main/testing/ipcDoor.js';
 import { makeRendererFixture, testHooks } from '../testing/contractFixture.js';
 import { startWebServer, type WebServer } from '../web/server.js';
 import { AppService } from './appService.js';
@@ -25,6 +27,8 @@ import { SessionActions } from './sessionActions.js';
 import { parseSessionBytes } from './sessionFile.js';
 import { IOS_FOLDER, makeTempDir, removeDir, sessionJson, writeSession } from './testSupport/fixtures.js';
 import { WORK_FOLDER_PREFIX } from './workFolder.js';
+
+vi.mock('electron', () => import('../main/testing/electronDouble.js'));
 
 const RACERS = path.resolve('electron/services/testSupport/racers.mjs');
 const CLI = path.resolve('out/node/cli.js');
@@ -355,12 +359,24 @@ describe('the one writer against a process swapping the file for a link to a fil
       token,
     });
     cleanups.push(() => server.close());
+    // The desktop app's door: its own AppService on the root, behind the IPC adapter.
+    const desktop = new AppService({ dataDir, hooks: { ...testHooks('linux', async () => root), trash } });
+    cleanups.push(() => desktop.close());
+    await desktop.handlers.openRoot({ root });
+    const ipc = await openIpcDoor(desktop);
+    cleanups.push(async () => ipc.close());
 
     const started = Date.now();
     const swapper = startAttacker<SwapReport>(['swap', session.file, '100000', outsideFile]);
     await swapper.ready;
 
-    const tallies = { actions: new Tally(), http: new Tally(), cli: new Tally(), undo: new Tally() };
+    const tallies = {
+      actions: new Tally(),
+      http: new Tally(),
+      cli: new Tally(),
+      ipc: new Tally(),
+      undo: new Tally(),
+    };
     const badAnswers: string[] = [];
     const direct = async () => {
       for (let i = 0; i < SWAP_EDITS; i++) {
@@ -376,6 +392,16 @@ describe('the one writer against a process swapping the file for a link to a fil
         const envelope = JSON.parse(answer.body) as Envelope<ChangeReport>;
         if (answer.status !== 200 || !envelope.ok) badAnswers.push(`http ${answer.status}: ${answer.body}`);
         else tallies.http.add(envelope.result.results, swapExpected);
+      }
+    };
+    const overIpc = async () => {
+      for (let i = 0; i < SWAP_EDITS; i++) {
+        const envelope = (await ipc.call('setStatus', {
+          refs: [session.ref],
+          status: statusFor(i),
+        })) as Envelope<ChangeReport>;
+        if (!envelope.ok) badAnswers.push(`ipc: ${JSON.stringify(envelope)}`);
+        else tallies.ipc.add(envelope.result.results, swapExpected);
       }
     };
     const env = { ...process.env, MOBILE_SESSIONS_DATA_DIR: dataDir };
@@ -400,8 +426,9 @@ describe('the one writer against a process swapping the file for a link to a fil
           throw new Error(`cli printed nothing: ${(error_ as { stderr?: string })?.stderr ?? ''}`);
         tallies.cli.add((JSON.parse(stdout) as ChangeReport).results, swapExpected);
       });
-    await Promise.all([direct(), overHttp(), overCli()]);
+    await Promise.all([direct(), overHttp(), overCli(), overIpc()]);
     const doorsDoneMs = Date.now() - started;
+    for (const { message, error } of ipc.logged) badAnswers.push(`ipc logged: ${message}: ${String(error)}`);
     const afterEdits = await outsideState(outsideFile);
 
     // Delete and undo, through the actions, while the swapping goes on.
@@ -431,6 +458,7 @@ describe('the one writer against a process swapping the file for a link to a fil
         `  actions: ${tallies.actions}${tallies.actions.messageLines()}\n` +
         `  http: ${tallies.http}${tallies.http.messageLines()}\n` +
         `  cli: ${tallies.cli}${tallies.cli.messageLines()}\n` +
+        `  ipc: ${tallies.ipc}${tallies.ipc.messageLines()}\n` +
         `  delete + undo: ${tallies.undo}${tallies.undo.messageLines()}`,
     );
 
@@ -444,8 +472,9 @@ describe('the one writer against a process swapping the file for a link to a fil
       actions: tallies.actions.odd,
       http: tallies.http.odd,
       cli: tallies.cli.odd,
+      ipc: tallies.ipc.odd,
       undo: tallies.undo.odd,
-    }).toEqual({ actions: [], http: [], cli: [], undo: [] });
+    }).toEqual({ actions: [], http: [], cli: [], ipc: [], undo: [] });
 
     // What the swapper left at the name was a file or its link; with the real file back, a session.
     expect(['file', 'symlink']).toContain(result.endState);

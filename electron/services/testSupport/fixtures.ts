@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { encodeSessionToken } from '../demoFolder.js';
 
 export const TEAM = 'UTT7VDX8W5';
@@ -57,6 +58,40 @@ export async function removeDir(dir: string): Promise<void> {
   await fs.rm(dir, { recursive: true, force: true });
 }
 
+/** A MobileApps folder and a data directory, as `tempFoldersPerTest` makes them for each test. */
+export interface TempFolders {
+  readonly root: string;
+  readonly dataDir: string;
+}
+
+/**
+ * Registers hooks that give each test of the file (or `describe`) calling it a fresh, empty
+ * MobileApps folder and data directory, and remove both after the test. Read them inside a test or
+ * a later hook, not when the file loads; `{ ...temp }` gives both as plain options.
+ */
+export function tempFoldersPerTest(): TempFolders {
+  let current: TempFolders | null = null;
+  beforeEach(async () => {
+    current = { root: await makeTempDir(), dataDir: await makeTempDir('ms-data-') };
+  });
+  afterEach(async () => {
+    if (current) for (const dir of [current.root, current.dataDir]) await removeDir(dir);
+    current = null;
+  });
+  const now = (): TempFolders => {
+    if (!current) throw new Error('tempFoldersPerTest: the folders exist only while a test runs');
+    return current;
+  };
+  return {
+    get root() {
+      return now().root;
+    },
+    get dataDir() {
+      return now().dataDir;
+    },
+  };
+}
+
 /** Writes `content` (an object is written as 4D does: pretty JSON) at root/folder/name; returns the path. */
 export async function writeFile(
   root: string,
@@ -84,4 +119,17 @@ export async function writeSession(
   const folder = teamId ? `${teamId}.${options.appId ?? BUNDLE}` : (options.appId ?? BUNDLE);
   const file = await writeFile(root, folder, id, json);
   return { ref: `${folder}/${id}`, file, id, json };
+}
+
+export type WrittenSession = Awaited<ReturnType<typeof writeSession>>;
+
+/** Writes `count` valid sessions with `status`, one after the other, in one app folder. */
+export async function writeSessions(
+  root: string,
+  count: number,
+  status: 'pending' | 'accepted' = 'pending',
+): Promise<WrittenSession[]> {
+  const made: WrittenSession[] = [];
+  for (let i = 0; i < count; i += 1) made.push(await writeSession(root, { status }));
+  return made;
 }
