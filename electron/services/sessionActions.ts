@@ -134,16 +134,20 @@ async function readThroughWrites(file: string): Promise<SessionBytes> {
  * truncates leaves it empty twice), someone is writing it right now: a conflict, not a broken file.
  */
 async function readSettled(file: string): Promise<SessionBytes> {
-  const first = await readSessionBytes(file);
-  if (parseSessionBytes(first.bytes).ok) return first;
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  const again = await readSessionBytes(file).catch(async () => {
-    throw await conflict(file, 'was being written by someone else');
-  });
-  if (again.stamp !== first.stamp || !again.bytes.equals(first.bytes)) {
-    throw await conflict(file, 'was being written by someone else');
+  let seen = await readSessionBytes(file);
+  if (parseSessionBytes(seen.bytes).ok) return seen;
+  // A writer held up mid-write (a busy machine) can leave the same bytes for a while: look a few times.
+  for (const wait of [SETTLE_MS, 2 * SETTLE_MS, 4 * SETTLE_MS]) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    const again = await readSessionBytes(file).catch(async () => {
+      throw await conflict(file, 'was being written by someone else');
+    });
+    if (again.stamp !== seen.stamp || !again.bytes.equals(seen.bytes)) {
+      throw await conflict(file, 'was being written by someone else');
+    }
+    seen = again;
   }
-  return again;
+  return seen;
 }
 const isPlanned = (p: PlanResult): p is Planned => 'intent' in p;
 
