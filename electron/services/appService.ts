@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { ChangeReport } from '../../shared/changes.js';
 import type {
   AppEvent,
   AppState,
@@ -108,15 +109,16 @@ export class AppService {
     },
     getSession: async ({ ref }) => this.details(ref),
     listProblems: async () => this.requireWorkspace().problems(),
-    setStatus: async ({ refs, status }) => this.requireActions().setStatus(refs, status),
+    setStatus: async ({ refs, status }) => this.applied(this.requireActions().setStatus(refs, status)),
     setStatusMatching: async ({ filter, status }) => {
       this.requireWorkspace();
       const refs = this.query.matching(filter).rows.map((s) => s.ref);
       if (refs.length === 0) return { batch: null, results: [] };
-      return this.requireActions().setStatus(refs, status);
+      return this.applied(this.requireActions().setStatus(refs, status));
     },
-    deleteSessions: async ({ refs, permanent }) => this.requireActions().delete(refs, { permanent }),
-    undo: async ({ batch }) => this.requireActions().undo({ batch: batch ?? null }),
+    deleteSessions: async ({ refs, permanent }) =>
+      this.applied(this.requireActions().delete(refs, { permanent })),
+    undo: async ({ batch }) => this.applied(this.requireActions().undo({ batch: batch ?? null })),
     reveal: async ({ ref }) => {
       const file = this.fileOf(ref);
       const revealed = (await this.options.hooks.revealFile?.(file)) ?? false;
@@ -147,6 +149,16 @@ export class AppService {
       return this.push.push(workspace.root, { problems: workspace.problems() });
     },
   };
+
+  /**
+   * The engine's own writes reach its index (and every listener, as deltas) before the change
+   * returns: the Status control never snaps back while the watcher has yet to see the file.
+   */
+  private async applied(change: Promise<ChangeReport>): Promise<ChangeReport> {
+    const report = await change;
+    await this.workspace?.reread(report.results.map((result) => result.ref));
+    return report;
+  }
 
   private async pushState(): Promise<PushState> {
     const root = this.requireWorkspace().root;

@@ -178,6 +178,20 @@ export class Workspace {
     });
   }
 
+  /**
+   * Reads these sessions again now (the engine's own writes): the index and the listeners have
+   * the new state when the change returns, without waiting for the watcher, which confirms later.
+   */
+  reread(refs: Iterable<string>): Promise<void> {
+    const events: WatchEvent[] = [];
+    for (const ref of new Set(refs)) {
+      const slash = ref.indexOf('/');
+      if (slash > 0) events.push({ kind: 'file', folder: ref.slice(0, slash), name: ref.slice(slash + 1) });
+    }
+    if (events.length === 0) return Promise.resolve();
+    return this.enqueue(() => this.apply(events)).catch(() => {});
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -1,0 +1,63 @@
+/**
+ * The engine behind the contract applies its own writes to its index at once: when a change
+ * returns, the index and every listener already have the new state, whatever the watcher does.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AppEvent, requestSchemas } from '../../shared/contract.js';
+import { testHooks } from '../testing/contractFixture.js';
+import { AppService } from './appService.js';
+import { tempFoldersPerTest, writeSession } from './testSupport/fixtures.js';
+
+const temp = tempFoldersPerTest();
+let service: AppService | null = null;
+afterEach(async () => {
+  await service?.close();
+  service = null;
+});
+
+/** An engine whose watcher cannot confirm anything during the test: polling once a minute. */
+async function openSlowWatcher(): Promise<AppService> {
+  service = new AppService({
+    dataDir: temp.dataDir,
+    hooks: testHooks('linux', async () => temp.root),
+    workspace: { pollIntervalMs: 60_000 },
+  });
+  await service.handlers.openRoot({ root: temp.root, polling: true });
+  return service;
+}
+
+/** The table's first page of every session, as the contract's schema resolves it. */
+const firstPage = () => requestSchemas.querySessions.parse({ filter: {}, offset: 0, limit: 10 });
+
+describe('the engine and its own writes', () => {
+  it('shows a status change in the index and to listeners before the change returns', async () => {
+    const session = await writeSession(temp.root, { status: 'pending' });
+    const engine = await openSlowWatcher();
+    const events: AppEvent[] = [];
+    engine.subscribe((event) => events.push(event));
+    const report = await engine.handlers.setStatus({ refs: [session.ref], status: 'accepted' });
+    expect(report.results[0]?.outcome).toBe('changed');
+    const page = await engine.handlers.querySessions(firstPage());
+    expect(page.rows.map((row) => [row.ref, row.status])).toEqual([[session.ref, 'accepted']]);
+    expect(events).toContainEqual({
+      type: 'deltas',
+      deltas: expect.arrayContaining([
+        expect.objectContaining({
+          type: 'session-changed',
+          ref: session.ref,
+          session: expect.objectContaining({ status: 'accepted' }),
+        }),
+      ]),
+    });
+  });
+
+  it('shows a delete and its undo at once too', async () => {
+    const session = await writeSession(temp.root, { status: 'pending' });
+    const engine = await openSlowWatcher();
+    const deleted = await engine.handlers.deleteSessions({ refs: [session.ref], permanent: true });
+    const query = () => engine.handlers.querySessions(firstPage());
+    expect((await query()).rows).toEqual([]);
+    await engine.handlers.undo({ batch: deleted.batch ?? undefined });
+    expect((await query()).rows.map((row) => row.ref)).toEqual([session.ref]);
+  });
+});
