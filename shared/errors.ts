@@ -31,3 +31,9 @@ export class AppError extends Error {
     return { code: this.code, message: this.message };
   }
 }
+
+/** Any thrown value as the one error shape: an AppError as it is, anything else as `io`. */
+export function errorShapeOf(error: unknown): ErrorShape {
+  if (error instanceof AppError) return error.toShape();
+  return { code: 'io', message: error instanceof Error ? error.message : String(error) };
+}

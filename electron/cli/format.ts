@@ -3,17 +3,14 @@
 import type { ChangeReport } from '../../shared/changes.js';
 import type { WorkspaceDelta } from '../../shared/deltas.js';
 import type { FileProblem, SessionSummary } from '../../shared/session.js';
+import { osLabel as osLabelOf, plural } from '../../shared/text.js';
 import type { AuditEntry } from '../services/auditLog.js';
 import type { AppScan } from '../services/scanRoot.js';
 
+const osLabel = (session: SessionSummary) => osLabelOf(session, '-');
+
 /** What `--json` prints: one pretty JSON document and a newline. */
 export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-
-function osLabel(session: SessionSummary): string {
-  return [session.device.os, session.device.version].filter(Boolean).join(' ') || '-';
-}
 
 export function formatApps(apps: AppScan[]): string {
   const lines: string[] = [];

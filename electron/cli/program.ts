@@ -8,6 +8,7 @@ import { type ChangeReport, reportFailed } from '../../shared/changes.js';
 import type { WorkspaceDelta } from '../../shared/deltas.js';
 import { AppError } from '../../shared/errors.js';
 import { SESSION_STATUSES, type SessionStatus } from '../../shared/session.js';
+import { folderOf } from '../../shared/text.js';
 import { defaultDataDir } from '../services/dataDir.js';
 import { writeDemoFolder } from '../services/demoFolder.js';
 import { loadIndexCache, saveIndexCache } from '../services/indexCache.js';
@@ -78,7 +79,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       }
       if (options.json) {
         const folders = new Set(apps.map((app) => app.folder));
-        const problems = scan.problems.filter((p) => folders.has(p.path.split('/')[0] ?? ''));
+        const problems = scan.problems.filter((p) => folders.has(folderOf(p.path)));
         io.stdout(`${JSON.stringify({ root: scan.root, apps, problems })}\n`);
       } else {
         io.stdout(formatApps(apps));

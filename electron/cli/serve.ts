@@ -9,12 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.js';
+import { LOOPBACK_HOSTS } from '../../shared/text.js';
 import { AppService, ensureDemo } from '../services/appService.js';
 import { startDemoServer } from '../services/demoServer.js';
 import { startWebServer } from '../web/server.js';
 import type { CliIo } from './io.js';
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** The built renderer, next to the built CLI (out/node/cli.js → out/renderer). */
 export function defaultRendererDir(): string {
@@ -79,7 +78,7 @@ export function registerServeCommand(program: Command, io: CliIo, dataDir: () =>
           log: (message, error) =>
             io.stderr(`${message}: ${error instanceof Error ? error.message : String(error)}\n`),
         });
-        if (!LOOPBACK.has(options.host)) {
+        if (!LOOPBACK_HOSTS.has(options.host)) {
           io.stderr(
             `Warning: listening on ${options.host}, reachable from other machines; anyone with the token can change sessions. Prefer HTTPS through a reverse proxy.\n`,
           );

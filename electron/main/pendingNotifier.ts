@@ -3,6 +3,7 @@
  * pending count on the dock or taskbar badge (macOS and Linux Unity; Windows has no badge count).
  */
 import type { WorkspaceDelta } from '../../shared/deltas.js';
+import { folderOf } from '../../shared/text.js';
 
 export interface NotifierPorts {
   notify: (title: string, body: string, onClick: () => void) => void;
@@ -29,7 +30,7 @@ export function announcePending(deltas: WorkspaceDelta[], ports: NotifierPorts):
       : `${fresh.length} devices are waiting for approval`;
   const body =
     fresh.length === 1
-      ? `${first.label} (${first.ref.split('/')[0]})`
+      ? `${first.label} (${folderOf(first.ref)})`
       : fresh
           .map((f) => f.label)
           .slice(0, 3)

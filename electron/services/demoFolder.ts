@@ -10,6 +10,7 @@
 import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Platform } from '../../shared/session.js';
+import { errnoCode } from './fsErrors.js';
 import { Random } from './seededRandom.js';
 import { MAX_SESSION_FILE_BYTES } from './sessionFile.js';
 
@@ -681,12 +682,6 @@ async function writeAll(files: Iterator<FileTask>, concurrency: number): Promise
   const results = await Promise.allSettled(Array.from({ length: concurrency }, worker));
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) throw failure.reason;
-}
-
-function errnoCode(error: unknown): string | undefined {
-  return error !== null && typeof error === 'object' && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined;
 }
 
 async function prepareRoot(root: string): Promise<void> {

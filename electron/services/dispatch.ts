@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { type Envelope, MAX_REQUEST_BYTES, type RequestName, requestSchemas } from '../../shared/contract.js';
-import { AppError, type ErrorShape } from '../../shared/errors.js';
+import { AppError, errorShapeOf } from '../../shared/errors.js';
 import type { AppService } from './appService.js';
 
 export function isRequestName(name: unknown): name is RequestName {
@@ -14,11 +14,6 @@ export function isRequestName(name: unknown): name is RequestName {
 
 function badRequest(message: string): Envelope<never> {
   return { ok: false, error: { code: 'bad-request', message } };
-}
-
-export function errorShapeOf(error: unknown): ErrorShape {
-  if (error instanceof AppError) return error.toShape();
-  return { code: 'io', message: error instanceof Error ? error.message : String(error) };
 }
 
 export async function dispatch(

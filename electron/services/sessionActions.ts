@@ -11,7 +11,7 @@
 import path from 'node:path';
 import pMap from 'p-map';
 import type { ChangeReport, ChangeResult } from '../../shared/changes.js';
-import { AppError, type ErrorShape } from '../../shared/errors.js';
+import { AppError, errorShapeOf } from '../../shared/errors.js';
 import type { SessionStatus } from '../../shared/session.js';
 import {
   type AuditEntry,
@@ -61,17 +61,12 @@ export interface StartReport {
   leftovers: LeftoverWorkFolder[];
 }
 
-function toErrorShape(error: unknown): ErrorShape {
-  if (error instanceof AppError) return error.toShape();
-  return { code: 'io', message: error instanceof Error ? error.message : String(error) };
-}
-
 const failed = (ref: string, error: unknown): ChangeResult => ({
   ref,
   outcome: 'failed',
   statusBefore: null,
   statusAfter: null,
-  error: toErrorShape(error),
+  error: errorShapeOf(error),
 });
 
 /** An undo that finds its work done by another is not a failure: it says so and changes nothing. */

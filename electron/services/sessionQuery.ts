@@ -5,6 +5,7 @@
  */
 import type { ResolvedSessionFilter, SessionPage, SortKey } from '../../shared/contract.js';
 import type { SessionSummary } from '../../shared/session.js';
+import { folderOf } from '../../shared/text.js';
 import { TimeSlicer } from './timeSlices.js';
 
 type Direction = 'asc' | 'desc';
@@ -146,7 +147,7 @@ export class SessionQuery {
 }
 
 const CSV_COLUMNS: [string, (s: SessionSummary) => string][] = [
-  ['App folder', (s) => s.ref.split('/')[0] ?? ''],
+  ['App folder', (s) => folderOf(s.ref)],
   ['Device', (s) => s.device.description ?? ''],
   ['Status', (s) => s.status ?? ''],
   ['OS', (s) => s.device.os ?? ''],

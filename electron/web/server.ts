@@ -12,6 +12,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AppEvent, MAX_REQUEST_BYTES } from '../../shared/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
+import { LOOPBACK_HOSTS } from '../../shared/text.js';
 import type { AppService } from '../services/appService.js';
 import { dispatch } from '../services/dispatch.js';
 import { readStaticFile } from '../services/staticFiles.js';
@@ -34,7 +35,6 @@ export interface WebServer {
 }
 
 const TOKEN_COOKIE = 'mobile_sessions_token';
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const HEARTBEAT_MS = 15_000;
 
 function sameToken(given: string | null | undefined, token: string): boolean {
@@ -174,7 +174,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   allowedHosts = new Set([`${hostForUrl}:${port}`]);
-  if (LOOPBACK.has(options.host))
+  if (LOOPBACK_HOSTS.has(options.host))
     for (const name of ['127.0.0.1', 'localhost', '[::1]']) allowedHosts.add(`${name}:${port}`);
 
   return {

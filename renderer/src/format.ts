@@ -10,8 +10,9 @@ export const formatDate = (iso: string) => {
   return Number.isNaN(date.getTime()) ? '' : dateTime.format(date);
 };
 
-export const osLabel = (s: SessionSummary) =>
-  [s.device.os, s.device.version].filter(Boolean).join(' ') || '—';
+import { osLabel } from '../../shared/text.js';
+
+export { osLabel };
 
 export function deviceTooltip(s: SessionSummary): string {
   return [

@@ -5,8 +5,7 @@
  */
 import type { DroppedFile, PrePushCheck, UnpushedSummary } from '../../../shared/push.js';
 import type { FileProblem } from '../../../shared/session.js';
-
-const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+import { plural } from '../../../shared/text.js';
 
 /** Groups problems by file, in the order found. */
 export function droppedFiles(problems: FileProblem[], changedRefs: Set<string>): DroppedFile[] {

@@ -17,6 +17,7 @@ import {
   type UnpushedSummary,
 } from '../../../shared/push.js';
 import type { FileProblem } from '../../../shared/session.js';
+import { plural } from '../../../shared/text.js';
 import { type AuditEntry, AuditLog } from '../auditLog.js';
 import { listAppFolders, scanRoot } from '../scanRoot.js';
 import { buildPrePushCheck } from './prePushCheck.js';
@@ -52,8 +53,6 @@ function isHttpUrl(text: string): boolean {
     return false;
   }
 }
-
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 function describeDelivered(counts: UnpushedSummary['counts']): string {
   const parts = [

@@ -4,9 +4,8 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { PushAuthKind } from '../../../shared/push.js';
+import { plural } from '../../../shared/text.js';
 import { useSessions } from '../store/StoreContext.js';
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function Modal({
   title,

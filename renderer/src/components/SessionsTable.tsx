@@ -6,6 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { type CSSProperties, useEffect, useMemo, useRef, useState } from 'react';
 import type { SessionSummary, SortKey } from '../../../shared/contract.js';
 import type { MenuItemModel } from '../../../shared/ipc.js';
+import { folderOf } from '../../../shared/text.js';
 import { deviceTooltip, formatDate, osLabel, revealLabel } from '../format.js';
 import { useSessions, useSessionsStore } from '../store/StoreContext.js';
 import { BLOCK_SIZE } from '../store/sessionsStore.js';
@@ -83,7 +84,7 @@ export function SessionsTable() {
         key: 'app',
         label: 'App',
         width: 150,
-        render: (s) => names.get(s.ref.split('/')[0] ?? '') ?? '',
+        render: (s) => names.get(folderOf(s.ref)) ?? '',
       });
     }
     return list.map((c) => ({ ...c, width: widths[c.key] ?? c.width }));

@@ -18,6 +18,7 @@ import type {
 } from '../../../shared/contract.js';
 import type { WorkspaceDelta } from '../../../shared/deltas.js';
 import type { PrePushCheck, PushResult, ServerSettingsPatch } from '../../../shared/push.js';
+import { folderOf } from '../../../shared/text.js';
 import { type ApiClient, ApiError } from '../api/client.js';
 
 export const BLOCK_SIZE = 100;
@@ -388,7 +389,7 @@ export const createSessionsStore = (api: ApiClient) =>
       },
 
       async focusRef(ref) {
-        const folder = ref.split('/')[0] ?? null;
+        const folder = folderOf(ref) || null;
         set({
           filters: { search: '', status: null, os: null, simulator: null, problemsOnly: false },
           sort: null,
