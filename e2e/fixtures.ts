@@ -4,7 +4,7 @@
  * where the Electron binary exists, and skips (saying why) where it does not.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,7 +60,12 @@ export const test = base.extend<{ app: AppFixture }>({
       console.log(`Skipping "${testInfo.title}" in the electron project: ${reason}.`);
       testInfo.skip(true, reason);
     }
-    const work = mkdtempSync(path.join(os.tmpdir(), 'ms-e2e-'));
+    // The README's picture shows the folder's path: `npm run screenshot` uses a clean, stable one.
+    const stable =
+      process.env.MOBILE_SESSIONS_SCREENSHOT === '1' ? path.join(os.tmpdir(), 'Mobile Sessions demo') : null;
+    if (stable) rmSync(stable, { recursive: true, force: true });
+    if (stable) mkdirSync(stable);
+    const work = stable ?? mkdtempSync(path.join(os.tmpdir(), 'ms-e2e-'));
     const root = path.join(work, 'MobileApps');
     const dataDir = path.join(work, 'data');
     const cli = (...args: string[]) =>

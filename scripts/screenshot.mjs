@@ -3,7 +3,7 @@
 // project of the e2e suite, with MOBILE_SESSIONS_SCREENSHOT=1). Test runs never write it.
 import { spawnSync } from 'node:child_process';
 
-const result = spawnSync('npx', ['playwright', 'test', '--project', 'web', 'e2e/screenshot.spec.ts'], {
+const result = spawnSync('npx', ['playwright', 'test', '--project=web', 'e2e/screenshot.spec.ts'], {
   stdio: 'inherit',
   env: { ...process.env, MOBILE_SESSIONS_SCREENSHOT: '1' },
   shell: process.platform === 'win32',
