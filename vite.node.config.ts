@@ -14,7 +14,12 @@ export default defineConfig({
     target: 'node20',
     sourcemap: true,
     rollupOptions: {
-      input: { cli: 'electron/cli/index.ts', bench: 'bench/run.ts', 'bench-writes': 'bench/writes.ts' },
+      input: {
+        cli: 'electron/cli/index.ts',
+        bench: 'bench/run.ts',
+        'bench-writes': 'bench/writes.ts',
+        'bench-ui': 'bench/ui.ts',
+      },
       output: {
         entryFileNames: '[name].js',
         banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),

@@ -1,32 +1,38 @@
-#!/usr/bin/env node
 /**
  * UI measurements in the browser mode, in Debian's Chromium driven by Playwright: first rows after
  * opening an app, search keystroke → table updated, rows in the DOM, scrolling to the end, and a
  * change on disk → the table. A measurement, not a test: it prints figures and never fails on
  * slowness; the exit code is non-zero only when something breaks (a step times out, a count is
- * wrong, a process fails). Needs `npm run build` first (out/node/cli.js and out/renderer).
+ * wrong, a process fails). Built to out/node/bench-ui.js (vite.node.config.ts); `npm run bench:ui`
+ * builds everything it needs (out/node/cli.js and out/renderer) first.
  *
- *   node bench/ui.mjs [--sessions 100000] [--small 1000] [--changes 20] [--large-changes 10] [--json]
+ *   npm run bench:ui -- [--sessions 100000] [--small 1000] [--changes 20] [--large-changes 10] [--json]
  *
  * Figures are taken in the page (performance.now() / Date.now()), so Playwright round trips are not
  * in them. Progress goes to stderr, results to stdout. Everything lives in one mkdtemp folder that
  * goes at the end, whatever happens.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright';
+import { type Browser, chromium, type Page } from 'playwright';
+import type { IndexSnapshot } from '../electron/services/sessionIndex.js';
+import type { Envelope, RequestParams, SessionPage } from '../shared/contract.js';
+import type { SessionStatus } from '../shared/session.js';
 
+/** This file runs as out/node/bench-ui.js: the repository is two folders up. */
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.resolve(HERE, '..', 'out', 'node', 'cli.js');
+const REPOSITORY = path.resolve(HERE, '..', '..');
+const CLI = path.join(REPOSITORY, 'out', 'node', 'cli.js');
+const RENDERER_INDEX = path.join(REPOSITORY, 'out', 'renderer', 'index.html');
 const CHROMIUM = process.env.PLAYWRIGHT_CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TARGETS = { firstRowsMs: 1000, searchMs: 50, domRows: 100, diskChangeMs: 300, frameGapMs: 50 };
 const VIEWPORT = { width: 1400, height: 860 };
 
-const progress = (message) => console.error(`[bench:ui] ${message}`);
+const progress = (message: string) => console.error(`[bench:ui] ${message}`);
 
 const { values: args } = parseArgs({
   options: {
@@ -41,7 +47,7 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   console.log(
-    'node bench/ui.mjs [--sessions 100000] [--small 1000] [--changes 20] [--large-changes 10] [--seed 1] [--json]\n' +
+    'npm run bench:ui -- [--sessions 100000] [--small 1000] [--changes 20] [--large-changes 10] [--seed 1] [--json]\n' +
       '  --small 0 skips the small run; --large-changes 0 skips the disk changes on the large one.',
   );
   process.exit(0);
@@ -54,42 +60,47 @@ const options = {
   seed: args.seed,
 };
 for (const [name, value] of Object.entries(options)) {
-  if (name !== 'seed' && (!Number.isInteger(value) || value < 0)) {
+  // Every option but the seed (a string, passed on as it is) is a count.
+  if (typeof value === 'number' && (!Number.isInteger(value) || value < 0)) {
     console.error(`--${name} must be a whole number`);
     process.exit(2);
   }
 }
 
 /** What went wrong (not slowness): any entry makes the exit code 1. */
-const problems = [];
-const problem = (message) => {
+const problems: string[] = [];
+const problem = (message: string) => {
   problems.push(message);
   progress(`PROBLEM: ${message}`);
 };
 
-const median = (values) => {
-  const sorted = values.filter((v) => typeof v === 'number').sort((a, b) => a - b);
+/** A figure that may be missing (a step that failed or did not run). */
+type Figure = number | null | undefined;
+
+const numbers = (values: readonly Figure[]) => values.filter((v): v is number => typeof v === 'number');
+const median = (values: readonly Figure[]) => {
+  const sorted = numbers(values).sort((a, b) => a - b);
   return sorted.length ? (sorted[Math.floor(sorted.length / 2)] ?? null) : null;
 };
-const max = (values) => {
-  const numbers = values.filter((v) => typeof v === 'number');
-  return numbers.length ? Math.max(...numbers) : null;
+const max = (values: readonly Figure[]) => {
+  const found = numbers(values);
+  return found.length ? Math.max(...found) : null;
 };
-const round = (value, digits = 1) =>
-  typeof value === 'number' ? Math.round(value * 10 ** digits) / 10 ** digits : value;
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 // ---------------------------------------------------------------- processes
 
 /** The CLI processes running now, to stop them on Ctrl-C. */
-const children = new Set();
-const track = (child) => {
+const children = new Set<ChildProcess>();
+const track = <C extends ChildProcess>(child: C): C => {
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
 };
 
 /** Runs the CLI to completion; resolves with its stdout (stderr goes to ours). */
-function cli(dataDir, ...cliArgs) {
+function cli(dataDir: string, ...cliArgs: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = track(
       spawn(process.execPath, [CLI, ...cliArgs], {
@@ -97,9 +108,9 @@ function cli(dataDir, ...cliArgs) {
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
     );
-    const chunks = [];
-    child.stdout.on('data', (chunk) => chunks.push(chunk));
-    child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       const stdout = Buffer.concat(chunks).toString('utf8');
@@ -110,7 +121,10 @@ function cli(dataDir, ...cliArgs) {
 }
 
 /** `serve <root> --port 0`; resolves once it prints its URL. */
-function startServe(root, dataDir) {
+function startServe(
+  root: string,
+  dataDir: string,
+): { child: ChildProcess; url: Promise<{ url: string; ms: number }> } {
   const child = track(
     spawn(process.execPath, [CLI, 'serve', root, '--port', '0'], {
       env: { ...process.env, MOBILE_SESSIONS_DATA_DIR: dataDir },
@@ -118,14 +132,14 @@ function startServe(root, dataDir) {
     }),
   );
   const started = performance.now();
-  const url = new Promise((resolve, reject) => {
+  const url = new Promise<{ url: string; ms: number }>((resolve, reject) => {
     let output = '';
-    child.stdout.on('data', (chunk) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk;
       const found = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(output)?.[0];
       if (found) resolve({ url: found, ms: performance.now() - started });
     });
-    child.stderr.on('data', (chunk) => process.stderr.write(`[serve] ${chunk}`));
+    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(`[serve] ${chunk}`));
     child.on('error', reject);
     child.on('exit', (code, signal) => reject(new Error(`serve exited with ${code ?? signal}: ${output}`)));
   });
@@ -133,7 +147,7 @@ function startServe(root, dataDir) {
 }
 
 /** SIGINT (it saves its cache on the way out), then SIGKILL if it is still there after 20 s. */
-async function stopServe(child) {
+async function stopServe(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGINT');
@@ -145,6 +159,150 @@ async function stopServe(child) {
   clearTimeout(timer);
 }
 
+// ---------------------------------------------------------------- in the page: types
+
+/*
+ * The functions handed to page.evaluate and addInitScript run in Chromium, but this file is
+ * checked with the Node project (tsconfig.node.json, no DOM library). The part of the DOM they
+ * use is declared here, for this module only: no DOM global reaches the other Node files.
+ * (`Event`, `URL`, `fetch` and `performance.now()` are Node's declarations: the same API.)
+ */
+
+interface PageNodeList<E> extends Iterable<E> {
+  readonly length: number;
+}
+interface PageParentNode {
+  querySelector<E extends PageElement = PageElement>(selectors: string): E | null;
+  querySelectorAll<E extends PageElement = PageElement>(selectors: string): PageNodeList<E>;
+}
+interface PageElement extends PageParentNode {
+  /** Never null on an element (only on a document or a doctype). */
+  readonly textContent: string;
+  readonly classList: { contains(token: string): boolean };
+  getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+  getBoundingClientRect(): { top: number; bottom: number; height: number };
+  click(): void;
+  dispatchEvent(event: Event): boolean;
+}
+/** The table's scroll container (`.tbody`). */
+interface PageScroller extends PageElement {
+  scrollTop: number;
+  readonly scrollHeight: number;
+  readonly clientHeight: number;
+}
+/** An input or a select. */
+interface PageField extends PageElement {
+  value: string;
+}
+interface PageEventSource {
+  addEventListener(type: 'message', listener: (message: { readonly data: string }) => void): void;
+}
+type PageEventSourceClass = new (url: string | URL, init?: { withCredentials?: boolean }) => PageEventSource;
+interface PageResponse {
+  json: () => Promise<unknown>;
+}
+type PageFetch = (
+  input: string | URL | { readonly url: string },
+  init?: { body?: unknown },
+) => Promise<PageResponse>;
+interface PageWindow {
+  __bench: Bench;
+  EventSource: PageEventSourceClass;
+  fetch: PageFetch;
+}
+/** Chromium's non-standard `performance.memory`. */
+type PagePerformance = typeof performance & { readonly memory?: { readonly usedJSHeapSize: number } };
+
+declare const window: PageWindow;
+declare const document: PageParentNode;
+declare const HTMLInputElement: { readonly prototype: PageField };
+declare const CSS: { escape(value: string): string };
+declare function requestAnimationFrame(callback: (time: number) => void): number;
+declare function cancelAnimationFrame(handle: number): void;
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(
+    target: PageParentNode,
+    options: { childList?: boolean; subtree?: boolean; attributes?: boolean; characterData?: boolean },
+  ): void;
+  disconnect(): void;
+}
+/** The page's, which knows long tasks (this shadows Node's, in this module only). */
+declare class PerformanceObserver {
+  constructor(callback: (list: { getEntries(): { startTime: number; duration: number }[] }) => void);
+  observe(options: { type: 'longtask'; buffered?: boolean }): void;
+}
+
+/** A querySessions request the page sent. */
+interface QueryRecord {
+  search: string;
+  folder: string | null;
+  sortKey: string | null;
+  sortDirection: string | null;
+  offset: number | undefined;
+  sent: number;
+  /** Set when its JSON was read, before `result`. */
+  done: number | null;
+  doneWall: number | null;
+  result: { matching: number; matchingPending: number; total: number; firstRef: string | null } | null;
+}
+/** Another API call the page made. */
+interface CallRecord {
+  method: string;
+  sent: number;
+  done: number | null;
+}
+/** `N shown · M pending`. */
+interface Counts {
+  matching: number;
+  pending: number;
+}
+interface TableState {
+  matching: number;
+  matchingPending: number;
+  answeredAfter: number;
+  visibleRows: number;
+  visibleLoading: number;
+}
+type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
+/** When waitFor's predicate held (DOM time, wall clock), the next frame, and what it returned. */
+interface Shown<T> {
+  at: number;
+  wall: number;
+  frameAt: number;
+  value: Truthy<T>;
+}
+/** What pageArmWatch's watcher saw. */
+interface WatchResult {
+  wall: number | null;
+  counts: Counts | null;
+  error: string | null;
+  placeholderFrames: number;
+  index: number;
+  eventWall: number | null;
+  eventType: string | null;
+  listAppsSentWall: number | null;
+  listAppsDoneWall: number | null;
+  queryDoneWall: number | null;
+}
+/** window.__bench: what installProbes notes, and its helpers. */
+interface Bench {
+  requests: QueryRecord[];
+  calls: CallRecord[];
+  events: { wall: number; type: string }[];
+  longTasks: { start: number; duration: number }[];
+  firstRow: { at: number; wall: number } | null;
+  listeners: Set<() => void>;
+  /** Armed by pageArmWatch. */
+  watch?: Promise<WatchResult>;
+  visibleRows(): PageElement[];
+  waitFor<T>(predicate: () => T, timeoutMs?: number): Promise<Shown<T>>;
+  frames(n?: number): Promise<void>;
+  counts(): Counts | null;
+  tableShows(since: number, want: { search?: string; sortKey?: string }): TableState | false;
+}
+
 // ---------------------------------------------------------------- in the page
 
 /**
@@ -153,14 +311,26 @@ async function stopServe(child) {
  * visible session row, and offers `waitFor(predicate)` (checked on every DOM mutation, after each
  * answer, and on every frame).
  */
-function installProbes() {
-  const bench = { requests: [], calls: [], events: [], longTasks: [], firstRow: null, listeners: new Set() };
+function installProbes(): void {
+  const bench: Bench = {
+    requests: [],
+    calls: [],
+    events: [],
+    longTasks: [],
+    firstRow: null,
+    listeners: new Set(),
+    visibleRows,
+    waitFor,
+    frames,
+    counts,
+    tableShows,
+  };
   window.__bench = bench;
 
   // Every engine event the app receives (Server-Sent Events), with its wall-clock arrival.
   const OriginalEventSource = window.EventSource;
   window.EventSource = class extends OriginalEventSource {
-    constructor(...a) {
+    constructor(...a: ConstructorParameters<PageEventSourceClass>) {
       super(...a);
       this.addEventListener('message', (m) => {
         bench.events.push({ wall: Date.now(), type: /"type":"(\w+)"/.exec(m.data)?.[1] ?? '?' });
@@ -171,21 +341,21 @@ function installProbes() {
 
   const originalFetch = window.fetch.bind(window);
   window.fetch = async (input, init) => {
-    const url = typeof input === 'string' ? input : input.url;
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (!url.includes('/api/querySessions')) {
       // Other API calls: method and wall-clock times only.
-      const call = { method: url.split('/api/')[1] ?? url, sent: Date.now(), done: null };
+      const call: CallRecord = { method: url.split('/api/')[1] ?? url, sent: Date.now(), done: null };
       bench.calls.push(call);
       if (bench.calls.length > 200) bench.calls.shift();
       const response = await originalFetch(input, init);
       call.done = Date.now();
       return response;
     }
-    let params = {};
+    let params: Partial<RequestParams<'querySessions'>> = {};
     try {
-      params = JSON.parse(init?.body ?? '{}');
+      params = JSON.parse(String(init?.body ?? '{}'));
     } catch {}
-    const entry = {
+    const entry: QueryRecord = {
       search: params.filter?.search ?? '',
       folder: params.filter?.folder ?? null,
       sortKey: params.filter?.sort?.key ?? null,
@@ -200,7 +370,7 @@ function installProbes() {
     const response = await originalFetch(input, init);
     const json = response.json.bind(response);
     response.json = async () => {
-      const envelope = await json();
+      const envelope = (await json()) as Envelope<SessionPage> | null;
       entry.done = performance.now();
       entry.doneWall = Date.now();
       if (envelope?.ok) {
@@ -228,7 +398,7 @@ function installProbes() {
   } catch {}
 
   /** The rows inside the scroll container's box. */
-  bench.visibleRows = () => {
+  function visibleRows(): PageElement[] {
     const body = document.querySelector('.tbody');
     if (!body) return [];
     const box = body.getBoundingClientRect();
@@ -236,10 +406,10 @@ function installProbes() {
       const r = row.getBoundingClientRect();
       return r.height > 0 && r.bottom > box.top + 1 && r.top < box.bottom - 1;
     });
-  };
+  }
 
-  bench.waitFor = (predicate, timeoutMs = 30_000) =>
-    new Promise((resolve, reject) => {
+  function waitFor<T>(predicate: () => T, timeoutMs = 30_000): Promise<Shown<T>> {
+    return new Promise((resolve, reject) => {
       let done = false;
       let raf = 0;
       const observer = new MutationObserver(() => test());
@@ -256,7 +426,7 @@ function installProbes() {
       }, timeoutMs);
       function test() {
         if (done) return;
-        let value;
+        let value: T;
         try {
           value = predicate();
         } catch (error) {
@@ -265,11 +435,12 @@ function installProbes() {
           return;
         }
         if (!value) return;
+        const truthy = value as Truthy<T>;
         const at = performance.now();
         const wall = Date.now();
         finish();
         // The frame that shows it: the next animation frame after the DOM is right.
-        requestAnimationFrame(() => resolve({ at, wall, frameAt: performance.now(), value }));
+        requestAnimationFrame(() => resolve({ at, wall, frameAt: performance.now(), value: truthy }));
       }
       const loop = () => {
         test();
@@ -279,25 +450,30 @@ function installProbes() {
       observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
       loop();
     });
+  }
 
   /** Resolves after n animation frames. */
-  bench.frames = (n = 1) =>
-    new Promise((resolve) => {
-      const step = (left) => (left <= 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
+  function frames(n = 1): Promise<void> {
+    return new Promise((resolve) => {
+      const step = (left: number): void => {
+        if (left <= 0) resolve();
+        else requestAnimationFrame(() => step(left - 1));
+      };
       step(n);
     });
+  }
 
   /** `N shown · M pending` as numbers. */
-  bench.counts = () => {
+  function counts(): Counts | null {
     const m = /^(\d+) shown · (\d+) pending$/.exec(document.querySelector('.matching')?.textContent ?? '');
     return m ? { matching: Number(m[1]), pending: Number(m[2]) } : null;
-  };
+  }
 
   /**
    * True when the table shows the answer of the newest offset-0 querySessions request sent at or
    * after `since` and matching `want` (search / sortKey): the count text and the first row.
    */
-  bench.tableShows = (since, want) => {
+  function tableShows(since: number, want: { search?: string; sortKey?: string }): TableState | false {
     const entries = bench.requests.filter(
       (e) =>
         e.sent >= since &&
@@ -316,11 +492,11 @@ function installProbes() {
     return {
       matching,
       matchingPending,
-      answeredAfter: entry.done - since,
+      answeredAfter: (entry.done as number) - since,
       visibleRows: visible.length,
       visibleLoading: visible.filter((r) => r.classList.contains('loading')).length,
     };
-  };
+  }
 
   const noteFirstRow = () => {
     if (bench.firstRow) return;
@@ -344,7 +520,15 @@ function installProbes() {
  * Clicks the sidebar button, waits for a visible row of that app: without the "App" column for
  * one app, with it for All apps.
  */
-async function pageOpenApp({ label, folder, allApps = false }) {
+async function pageOpenApp({
+  label,
+  folder,
+  allApps = false,
+}: {
+  label: string;
+  folder: string;
+  allApps?: boolean;
+}) {
   const bench = window.__bench;
   const button = [...document.querySelectorAll('nav[aria-label="Apps"] button')].find(
     (b) => b.querySelector('.app-name')?.textContent === label,
@@ -372,11 +556,12 @@ async function pageOpenApp({ label, folder, allApps = false }) {
 }
 
 /** Sets the search box's value the way typing does (native setter + input event), times the table. */
-async function pageSearch({ value, timeoutMs }) {
+async function pageSearch({ value, timeoutMs }: { value: string; timeoutMs: number }) {
   const bench = window.__bench;
-  const input = document.querySelector('input[type="search"][aria-label="Search"]');
+  const input = document.querySelector<PageField>('input[type="search"][aria-label="Search"]');
   if (!input) throw new Error('no search box');
-  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+  if (!setter) throw new Error('no value setter on HTMLInputElement');
   const longBefore = bench.longTasks.length;
   await bench.frames(1);
   const t0 = performance.now();
@@ -408,11 +593,20 @@ async function pageSearch({ value, timeoutMs }) {
  * Types `value` one character every `intervalMs` (native setter + input event each time), then
  * times the table from the last keystroke; counts how often the count text changed after it.
  */
-async function pageTypeBurst({ value, intervalMs, timeoutMs }) {
+async function pageTypeBurst({
+  value,
+  intervalMs,
+  timeoutMs,
+}: {
+  value: string;
+  intervalMs: number;
+  timeoutMs: number;
+}) {
   const bench = window.__bench;
-  const input = document.querySelector('input[type="search"][aria-label="Search"]');
-  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  const input = document.querySelector<PageField>('input[type="search"][aria-label="Search"]');
+  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
   const matching = document.querySelector('.matching');
+  if (!input || !setter || !matching) throw new Error('no search box or no count');
   let countChanges = 0;
   let changesWhileTyping = 0;
   let counting = false;
@@ -451,13 +645,13 @@ async function pageTypeBurst({ value, intervalMs, timeoutMs }) {
 }
 
 /** Clicks a column header's sort button and times the table. */
-async function pageSort({ column, sortKey }) {
+async function pageSort({ column, sortKey }: { column: string; sortKey: string }) {
   const bench = window.__bench;
   const header = [...document.querySelectorAll('[role="columnheader"]')].find((h) =>
     h.textContent.startsWith(column),
   );
   const button = header?.querySelector('button');
-  if (!button) throw new Error(`no column header "${column}"`);
+  if (!header || !button) throw new Error(`no column header "${column}"`);
   const t0 = performance.now();
   button.click();
   const shown = await bench.waitFor(() => bench.tableShows(t0, { sortKey }), 30_000);
@@ -469,20 +663,28 @@ async function pageSort({ column, sortKey }) {
  * waits until the last rows are filled. Samples every frame: gaps, rows in the DOM, visible
  * placeholders, and rows whose content changed at the same index (stale rows replaced).
  */
-async function pageScroll({ mode, steps, timeoutMs }) {
+async function pageScroll({
+  mode,
+  steps,
+  timeoutMs,
+}: {
+  mode: 'jump' | 'drag';
+  steps: number;
+  timeoutMs: number;
+}) {
   const bench = window.__bench;
-  const body = document.querySelector('.tbody');
+  const body = document.querySelector<PageScroller>('.tbody');
   if (!body) throw new Error('no .tbody');
   body.scrollTop = 0;
   await bench.frames(3);
   await bench.waitFor(() => bench.visibleRows().every((r) => !r.classList.contains('loading')), 10_000);
   await bench.frames(2);
 
-  const samples = [];
-  const refAt = new Map();
+  const samples: { time: number; rows: number; loading: number }[] = [];
+  const refAt = new Map<string | null, string>();
   let replaced = 0;
   let sampling = true;
-  const sample = (time) => {
+  const sample = (time: number) => {
     const rows = document.querySelectorAll('[role="row"]');
     const visible = bench.visibleRows();
     for (const row of visible) {
@@ -515,14 +717,14 @@ async function pageScroll({ mode, steps, timeoutMs }) {
   body.scrollTop = body.scrollHeight;
   const atEnd = performance.now();
 
-  let filled = null;
-  let error = null;
+  let filled: Shown<boolean> | null = null;
+  let error: string | null = null;
   try {
     filled = await bench.waitFor(() => {
       const counts = bench.counts();
       if (!counts) return false;
       const rows = [...document.querySelectorAll('.tbody [role="row"]')];
-      const last = rows.reduce(
+      const last = rows.reduce<PageElement | null>(
         (best, r) =>
           Number(r.getAttribute('aria-rowindex')) > Number(best?.getAttribute('aria-rowindex') ?? 0)
             ? r
@@ -541,8 +743,8 @@ async function pageScroll({ mode, steps, timeoutMs }) {
   sampling = false;
   await bench.frames(1);
 
-  const gaps = [];
-  for (let i = 1; i < samples.length; i += 1) gaps.push(samples[i].time - samples[i - 1].time);
+  // The gap before each sample but the first.
+  const gaps = samples.slice(1).map((s, i) => s.time - (samples[i] as { time: number }).time);
   const longTasks = bench.longTasks.slice(longBefore).filter((t) => t.start >= t0 - 1);
   const requests = bench.requests.slice(requestsBefore);
   const visible = bench.visibleRows();
@@ -580,9 +782,9 @@ async function pageScroll({ mode, steps, timeoutMs }) {
  * Calls getState (cheap) back to back for `durationMs` and returns the slowest round trips: the
  * engine's event loop stalls (e.g. its index cache save) show up here.
  */
-async function pageProbeEngine({ durationMs }) {
+async function pageProbeEngine({ durationMs }: { durationMs: number }) {
   const start = performance.now();
-  const trips = [];
+  const trips: { at: number; ms: number }[] = [];
   while (performance.now() - start < durationMs) {
     const t = performance.now();
     const response = await fetch('/api/getState', {
@@ -603,18 +805,21 @@ async function pageProbeEngine({ durationMs }) {
 
 /** The visible session rows: ref and the status their select shows. */
 function pageVisibleSessions() {
-  return window.__bench
-    .visibleRows()
-    .filter((r) => r.hasAttribute('data-ref'))
-    .map((r) => ({
-      ref: r.getAttribute('data-ref'),
-      status: r.querySelector('select[aria-label="Status"]')?.value ?? null,
-      index: Number(r.getAttribute('aria-rowindex')),
-    }));
+  return window.__bench.visibleRows().flatMap((r) => {
+    const ref = r.getAttribute('data-ref');
+    if (ref === null) return [];
+    return [
+      {
+        ref,
+        status: r.querySelector<PageField>('select[aria-label="Status"]')?.value ?? null,
+        index: Number(r.getAttribute('aria-rowindex')),
+      },
+    ];
+  });
 }
 
 /** Arms a watcher for `ref` showing `status`; the promise is kept in window.__bench.watch. */
-function pageArmWatch({ ref, status, timeoutMs }) {
+function pageArmWatch({ ref, status, timeoutMs }: { ref: string; status: string; timeoutMs: number }) {
   const bench = window.__bench;
   const selector = `[role="row"][data-ref="${CSS.escape(ref)}"] select[aria-label="Status"]`;
   let placeholderFrames = 0;
@@ -627,12 +832,12 @@ function pageArmWatch({ ref, status, timeoutMs }) {
   requestAnimationFrame(countPlaceholders);
   const armed = Date.now();
   bench.watch = bench
-    .waitFor(() => document.querySelector(selector)?.value === status, timeoutMs)
+    .waitFor(() => document.querySelector<PageField>(selector)?.value === status, timeoutMs)
     .then(
       (shown) => ({ wall: shown.wall, counts: bench.counts(), error: null }),
-      (error) => ({ wall: null, counts: bench.counts(), error: String(error) }),
+      (error: unknown) => ({ wall: null, counts: bench.counts(), error: String(error) }),
     )
-    .then((result) => {
+    .then((result): WatchResult => {
       watching = false;
       const row = document.querySelector(`[role="row"][data-ref="${CSS.escape(ref)}"]`);
       // What happened in between (wall clock): the engine's event, then the app's reload requests.
@@ -658,35 +863,105 @@ function pageArmWatch({ ref, status, timeoutMs }) {
 
 // ---------------------------------------------------------------- the runs
 
-const sessionFile = (root, ref) => path.join(root, ...ref.split('/'));
+type OpenAppResult = Awaited<ReturnType<typeof pageOpenApp>>;
+type SearchFigures = Awaited<ReturnType<typeof pageSearch>>;
+type TypingBurstResult = Awaited<ReturnType<typeof pageTypeBurst>>;
+type ScrollResult = Awaited<ReturnType<typeof pageScroll>>;
+type EngineProbeResult = Awaited<ReturnType<typeof pageProbeEngine>>;
+type VisibleSession = ReturnType<typeof pageVisibleSessions>[number];
+
+interface SearchStep {
+  label: string;
+  value: string;
+}
+/** A search step: its figures, or only `ms: null` and the error when it failed. */
+type SearchRecord = SearchStep & Partial<Omit<SearchFigures, 'ms'>> & { ms: number | null; error?: string };
+
+interface ChangeResult {
+  ref: string;
+  to: SessionStatus;
+  ms: number | null;
+  placeholderFrames: number;
+  pendingShown: number | null;
+  pendingExpected: number | null;
+  rowIndexBefore: number;
+  rowIndexAfter: number;
+  eventMs: number | null;
+  eventType: string | null;
+  listAppsSentMs: number | null;
+  listAppsDoneMs: number | null;
+  queryDoneMs: number | null;
+  error: string | null;
+}
+interface DiskChanges {
+  sortMs: number;
+  changes: ChangeResult[];
+}
+interface EngineProbe extends Omit<EngineProbeResult, 'slowest'> {
+  slowest: { afterWriteMs: number; ms: number }[];
+}
+
+interface LargeResults {
+  sessions: number;
+  demoWriteMs: number;
+  app: { folder: string; label: string; sessions: number; pending: number };
+  serveUrlMs: number;
+  gotoFirstRowMs: number;
+  gotoFirstRowNodeMs: number;
+  rowsInDomAfterLoad: number;
+  openApp: { first: OpenAppResult; allApps: OpenAppResult; again: OpenAppResult };
+  rowsInDomAfterOpen: number;
+  search: SearchRecord[];
+  typingBursts: TypingBurstResult[];
+  scroll: ScrollResult[];
+  diskChanges?: DiskChanges;
+  sortByEmailMs?: number;
+  engineProbe?: EngineProbe;
+  pageHeapMB: number | null;
+}
+interface SmallResults {
+  sessions: number;
+  gotoFirstRowMs: number;
+  openApp: OpenAppResult;
+  diskChanges: DiskChanges;
+}
+
+const sessionFile = (root: string, ref: string) => path.join(root, ...ref.split('/'));
 
 /** Rewrites the session file with the other top-level status (BOM kept when there is one). */
-function flipOnDisk(root, ref, to) {
+function flipOnDisk(root: string, ref: string, to: string): number {
   const file = sessionFile(root, ref);
   const text = readFileSync(file, 'utf8');
   const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
-  const json = JSON.parse(text.slice(bom.length));
+  const json: Record<string, unknown> = JSON.parse(text.slice(bom.length));
   json.status = to;
   writeFileSync(file, `${bom}${JSON.stringify(json, null, 2)}`);
   return Date.now();
 }
 
 /** Pending sessions with an e-mail no other pending session has: the search targets. */
-function pickEmails(listed, count) {
+function pickEmails(listed: IndexSnapshot, count: number): string[] {
   const sessions = listed.apps.flatMap((a) => a.sessions);
-  const seen = new Map();
+  const seen = new Map<string, number>();
   for (const s of sessions) if (s.email) seen.set(s.email, (seen.get(s.email) ?? 0) + 1);
-  const unique = sessions.filter((s) => s.email && seen.get(s.email) === 1);
+  const unique = sessions.flatMap((s) => (s.email && seen.get(s.email) === 1 ? [s.email] : []));
   if (unique.length === 0) return [];
-  const picks = [];
+  const picks: string[] = [];
   for (let i = 0; i < count; i += 1) {
-    const s = unique[Math.floor((i * (unique.length - 1)) / Math.max(1, count - 1))];
-    if (s && !picks.includes(s.email)) picks.push(s.email);
+    const email = unique[Math.floor((i * (unique.length - 1)) / Math.max(1, count - 1))];
+    if (email && !picks.includes(email)) picks.push(email);
   }
   return picks;
 }
 
-async function timeDiskChanges(page, root, changes) {
+/** The page's window.__bench.watch, once it settles. */
+function pageWatchResult(): Promise<WatchResult> {
+  const watch = window.__bench.watch;
+  if (!watch) throw new Error('no watch armed');
+  return watch;
+}
+
+async function timeDiskChanges(page: Page, root: string, changes: number): Promise<DiskChanges> {
   // Sorted by e-mail so a status change does not move the row (the default order puts pending first).
   const sort = await page.evaluate(pageSort, { column: 'E-mail', sortKey: 'email' });
   await page.evaluate(() => window.__bench.frames(5));
@@ -696,17 +971,17 @@ async function timeDiskChanges(page, root, changes) {
     ...visible.filter((s) => s.status === 'accepted'),
   ];
   if (order.length === 0) throw new Error('no visible session rows to change');
-  const results = [];
+  const results: ChangeResult[] = [];
   for (let i = 0; i < changes; i += 1) {
     // Each row twice: to the other status, then back; pending rows first.
-    const target = order[Math.floor(i / 2) % order.length];
-    const to = target.status === 'pending' ? 'accepted' : 'pending';
+    const target = order[Math.floor(i / 2) % order.length] as VisibleSession;
+    const to: SessionStatus = target.status === 'pending' ? 'accepted' : 'pending';
     const before = await page.evaluate(() => window.__bench.counts());
     await page.evaluate(pageArmWatch, { ref: target.ref, status: to, timeoutMs: 10_000 });
     const written = flipOnDisk(root, target.ref, to);
-    const seen = await page.evaluate(() => window.__bench.watch);
+    const seen = await page.evaluate(pageWatchResult);
     const expectedPending = before ? before.pending + (to === 'pending' ? 1 : -1) : null;
-    const result = {
+    const result: ChangeResult = {
       ref: target.ref,
       to,
       ms: seen.wall === null ? null : seen.wall - written,
@@ -736,8 +1011,14 @@ async function timeDiskChanges(page, root, changes) {
   return { sortMs: sort.ms, changes: results };
 }
 
-async function runLarge(browser, work) {
-  const out = { sessions: options.sessions };
+/** When the init script noted the first visible session row (performance.now() in the page). */
+function pageFirstRowAt(): number {
+  const first = window.__bench.firstRow;
+  if (!first) throw new Error('no first row yet');
+  return first.at;
+}
+
+async function runLarge(browser: Browser, work: string): Promise<LargeResults> {
   const base = path.join(work, 'large');
   const root = path.join(base, 'MobileApps');
   const dataDir = path.join(base, 'data');
@@ -754,22 +1035,28 @@ async function runLarge(browser, work) {
     '--seed',
     options.seed,
   );
-  out.demoWriteMs = performance.now() - t;
+  const demoWriteMs = performance.now() - t;
 
   progress('listing the pending sessions for search targets…');
-  const listed = JSON.parse(await cli(dataDir, 'list', root, '--status', 'pending', '--json'));
+  const listed = JSON.parse(
+    await cli(dataDir, 'list', root, '--status', 'pending', '--json'),
+  ) as IndexSnapshot;
   const app = listed.apps[0];
   if (!app) throw new Error('the demo has no app');
   const label = `${app.name}${app.platform ? ` · ${app.platform === 'ios' ? 'iOS' : 'Android'}` : ''}`;
   const emails = pickEmails(listed, 3);
-  out.app = { folder: app.folder, label, sessions: app.counts.sessions, pending: app.counts.pending };
+  const appFigures = {
+    folder: app.folder,
+    label,
+    sessions: app.counts.sessions,
+    pending: app.counts.pending,
+  };
 
   progress('starting serve…');
   const server = startServe(root, dataDir);
   const context = await browser.newContext({ viewport: VIEWPORT });
   try {
-    const { url, ms: serveMs } = await server.url;
-    out.serveUrlMs = serveMs;
+    const { url, ms: serveUrlMs } = await server.url;
     const page = await context.newPage();
     page.on('pageerror', (error) => problem(`page error: ${error.message}`));
     page.on('console', (m) => {
@@ -784,10 +1071,10 @@ async function runLarge(browser, work) {
     t = performance.now();
     await page.goto(url);
     await page.waitForFunction(() => window.__bench.firstRow !== null, null, { timeout: 60_000 });
-    out.gotoFirstRowMs = await page.evaluate(() => window.__bench.firstRow.at);
-    out.gotoFirstRowNodeMs = performance.now() - t;
-    out.rowsInDomAfterLoad = await page.evaluate(() => document.querySelectorAll('[role="row"]').length);
-    progress(`first row after goto: ${round(out.gotoFirstRowMs)} ms; opening the app…`);
+    const gotoFirstRowMs = await page.evaluate(pageFirstRowAt);
+    const gotoFirstRowNodeMs = performance.now() - t;
+    const rowsInDomAfterLoad = await page.evaluate(() => document.querySelectorAll('[role="row"]').length);
+    progress(`first row after goto: ${round(gotoFirstRowMs)} ms; opening the app…`);
     const first = await page.evaluate(pageOpenApp, { label, folder: app.folder });
     const allApps = await page.evaluate(pageOpenApp, {
       label: 'All apps',
@@ -796,8 +1083,6 @@ async function runLarge(browser, work) {
     });
     await page.evaluate(() => window.__bench.frames(10));
     const again = await page.evaluate(pageOpenApp, { label, folder: app.folder });
-    out.openApp = { first, allApps, again };
-    out.rowsInDomAfterOpen = first.rowsInDom;
     if (first.counts?.matching !== app.counts.sessions)
       problem(`after opening the app: ${first.counts?.matching} shown, the CLI lists ${app.counts.sessions}`);
     if (first.counts?.pending !== app.counts.pending)
@@ -806,7 +1091,7 @@ async function runLarge(browser, work) {
 
     // 2. Search.
     progress(`searching (e-mails: ${emails.join(', ')})…`);
-    const steps = [
+    const steps: SearchStep[] = [
       { label: '1 char', value: 'a' },
       { label: 'clear', value: '' },
     ];
@@ -822,64 +1107,68 @@ async function runLarge(browser, work) {
       steps.push({ label: 'clear', value: '' });
     }
     if (e3) steps.push({ label: 'paste e-mail', value: e3 }, { label: 'clear', value: '' });
-    out.search = [];
+    const search: SearchRecord[] = [];
     for (const step of steps) {
       try {
         const r = await page.evaluate(pageSearch, { value: step.value, timeoutMs: 15_000 });
-        out.search.push({ ...step, ...r });
+        search.push({ ...step, ...r });
         if (step.value === '' && r.matching !== app.counts.sessions)
           problem(`search cleared: ${r.matching} shown, expected ${app.counts.sessions}`);
         if (step.label === 'paste e-mail' && r.matching < 1)
           problem(`search "${step.value}" shows no session (the CLI lists it)`);
       } catch (error) {
-        problem(`search "${step.value}": ${error.message}`);
-        out.search.push({ ...step, ms: null, error: String(error) });
+        problem(`search "${step.value}": ${messageOf(error)}`);
+        search.push({ ...step, ms: null, error: String(error) });
       }
       await page.waitForTimeout(120);
     }
 
     // Fast typing: the requests are not cancelled, so does the last keystroke wait for the others?
-    out.typingBursts = [];
+    const typingBursts: TypingBurstResult[] = [];
     for (const [value, intervalMs] of [
       [e1 ?? 'ipad', 100],
       [e3 ?? 'ipad', 50],
-    ]) {
+    ] as const) {
       try {
-        out.typingBursts.push(await page.evaluate(pageTypeBurst, { value, intervalMs, timeoutMs: 15_000 }));
+        typingBursts.push(await page.evaluate(pageTypeBurst, { value, intervalMs, timeoutMs: 15_000 }));
         await page.evaluate(pageSearch, { value: '', timeoutMs: 15_000 });
       } catch (error) {
-        problem(`typing "${value}" every ${intervalMs} ms: ${error.message}`);
+        problem(`typing "${value}" every ${intervalMs} ms: ${messageOf(error)}`);
       }
       await page.waitForTimeout(300);
     }
 
     // 3. + 4. Rows in the DOM, scrolling to the end.
     progress('scrolling…');
-    out.scroll = [];
+    const scroll: ScrollResult[] = [];
     for (const [mode, steps] of [
       ['jump', 40],
       ['drag', 100],
-    ]) {
+    ] as const) {
       try {
         const r = await page.evaluate(pageScroll, { mode, steps, timeoutMs: 30_000 });
-        out.scroll.push(r);
+        scroll.push(r);
         if (r.error) problem(`scroll (${mode}): the last rows were not filled: ${r.error}`);
         if (r.duplicateRefsOnScreen)
           problem(`scroll (${mode}): ${r.duplicateRefsOnScreen} duplicate rows on screen`);
       } catch (error) {
-        problem(`scroll (${mode}): ${error.message}`);
+        problem(`scroll (${mode}): ${messageOf(error)}`);
       }
     }
 
     // 5. Disk changes at this size too (informational).
+    let changesAtThisSize: { diskChanges: DiskChanges; sortByEmailMs: number } | undefined;
+    let engineProbe: EngineProbe | undefined;
     if (options.largeChanges > 0) {
       progress(`${options.largeChanges} changes on disk…`);
       await page.evaluate(() => {
-        document.querySelector('.tbody').scrollTop = 0;
+        const body = document.querySelector<PageScroller>('.tbody');
+        if (!body) throw new Error('no .tbody');
+        body.scrollTop = 0;
       });
       await page.evaluate(() => window.__bench.frames(5));
-      out.diskChanges = await timeDiskChanges(page, root, options.largeChanges);
-      out.sortByEmailMs = out.diskChanges.sortMs;
+      const diskChanges = await timeDiskChanges(page, root, options.largeChanges);
+      changesAtThisSize = { diskChanges, sortByEmailMs: diskChanges.sortMs };
       // One more change, then: is the engine responsive in the seconds after it?
       const row = (await page.evaluate(pageVisibleSessions))[0];
       if (row) {
@@ -889,24 +1178,39 @@ async function runLarge(browser, work) {
         const written = flipOnDisk(root, row.ref, to);
         const probe = await page.evaluate(pageProbeEngine, { durationMs: 8000 });
         const offset = Date.now() - written - 8000; // ≈ when the probe started after the write
-        out.engineProbe = {
+        engineProbe = {
           ...probe,
           slowest: probe.slowest.map((t) => ({ afterWriteMs: t.at + offset, ms: t.ms })),
         };
         flipOnDisk(root, row.ref, row.status ?? 'pending');
       }
     }
-    const memory = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? null);
-    out.pageHeapMB = memory === null ? null : memory / 1024 / 1024;
-    return out;
+    const memory = await page.evaluate(() => (performance as PagePerformance).memory?.usedJSHeapSize ?? null);
+    // In the order the figures were taken (the order of the JSON output).
+    return {
+      sessions: options.sessions,
+      demoWriteMs,
+      app: appFigures,
+      serveUrlMs,
+      gotoFirstRowMs,
+      gotoFirstRowNodeMs,
+      rowsInDomAfterLoad,
+      openApp: { first, allApps, again },
+      rowsInDomAfterOpen: first.rowsInDom,
+      search,
+      typingBursts,
+      scroll,
+      ...changesAtThisSize,
+      ...(engineProbe ? { engineProbe } : {}),
+      pageHeapMB: memory === null ? null : memory / 1024 / 1024,
+    };
   } finally {
     await context.close().catch(() => {});
     await stopServe(server.child);
   }
 }
 
-async function runSmall(browser, work) {
-  const out = { sessions: options.small };
+async function runSmall(browser: Browser, work: string): Promise<SmallResults> {
   const base = path.join(work, 'small');
   const root = path.join(base, 'MobileApps');
   const dataDir = path.join(base, 'data');
@@ -922,7 +1226,9 @@ async function runSmall(browser, work) {
     '--seed',
     options.seed,
   );
-  const listed = JSON.parse(await cli(dataDir, 'list', root, '--status', 'pending', '--json'));
+  const listed = JSON.parse(
+    await cli(dataDir, 'list', root, '--status', 'pending', '--json'),
+  ) as IndexSnapshot;
   const app = listed.apps[0];
   if (!app) throw new Error('the demo has no app');
   const label = `${app.name}${app.platform ? ` · ${app.platform === 'ios' ? 'iOS' : 'Android'}` : ''}`;
@@ -935,11 +1241,11 @@ async function runSmall(browser, work) {
     await page.addInitScript(installProbes);
     await page.goto(url);
     await page.waitForFunction(() => window.__bench.firstRow !== null, null, { timeout: 30_000 });
-    out.gotoFirstRowMs = await page.evaluate(() => window.__bench.firstRow.at);
-    out.openApp = await page.evaluate(pageOpenApp, { label, folder: app.folder });
+    const gotoFirstRowMs = await page.evaluate(pageFirstRowAt);
+    const openApp = await page.evaluate(pageOpenApp, { label, folder: app.folder });
     progress(`${options.changes} changes on disk…`);
-    out.diskChanges = await timeDiskChanges(page, root, options.changes);
-    return out;
+    const diskChanges = await timeDiskChanges(page, root, options.changes);
+    return { sessions: options.small, gotoFirstRowMs, openApp, diskChanges };
   } finally {
     await context.close().catch(() => {});
     await stopServe(server.child);
@@ -948,9 +1254,37 @@ async function runSmall(browser, work) {
 
 // ---------------------------------------------------------------- report
 
-function summarize(results) {
+interface Summary {
+  firstRowsAfterClickMs?: number;
+  firstRowsAfterClickAgainMs?: number;
+  firstRowAfterGotoMs?: number;
+  searchMedianMs?: number | null;
+  searchMaxMs?: number | null;
+  clearMedianMs?: number | null;
+  clearMaxMs?: number | null;
+  maxRowsInDom?: number | null;
+  scrollMaxFrameGapMs?: number | null;
+  scrollFramesOver50?: number;
+  scrollFillMaxMs?: number | null;
+  largeDiskChangeMedianMs?: number | null;
+  largeDiskChangeMaxMs?: number | null;
+  diskChangeMedianMs?: number | null;
+  diskChangeMaxMs?: number | null;
+}
+
+interface Results {
+  options: typeof options;
+  targets: typeof TARGETS;
+  browser?: string;
+  large?: LargeResults;
+  small?: SmallResults;
+  summary?: Summary;
+  problems?: string[];
+}
+
+function summarize(results: Results): Summary {
   const large = results.large;
-  const s = {};
+  const s: Summary = {};
   if (large) {
     const searches = large.search.filter((r) => typeof r.ms === 'number');
     const typed = searches.filter((r) => r.label !== 'clear');
@@ -983,21 +1317,25 @@ function summarize(results) {
   return s;
 }
 
-function table(rows) {
+type Cell = string | number | null | undefined;
+
+/** A text table: the first row is the header. */
+function table(rows: [Cell[], ...Cell[][]]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
   return rows
     .map((r, ri) => {
-      const line = r.map((c, i) => String(c ?? '').padEnd(widths[i])).join('  ');
+      const line = r.map((c, i) => String(c ?? '').padEnd(widths[i] ?? 0)).join('  ');
       return ri === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
     })
     .join('\n');
 }
 
-const ms = (v) => (typeof v === 'number' ? `${round(v)} ms` : '—');
-const verdict = (value, target) => (typeof value !== 'number' ? '—' : value <= target ? 'ok' : 'OVER');
+const ms = (v: Figure) => (typeof v === 'number' ? `${round(v)} ms` : '—');
+const verdict = (value: Figure, target: number) =>
+  typeof value !== 'number' ? '—' : value <= target ? 'ok' : 'OVER';
 
-function format(results, summary) {
-  const lines = [];
+function format(results: Results, summary: Summary): string {
+  const lines: string[] = [];
   const large = results.large;
   if (large) {
     lines.push(
@@ -1216,8 +1554,8 @@ function format(results, summary) {
   return lines.join('\n');
 }
 
-function changesTable(changes) {
-  const stage = (c) =>
+function changesTable(changes: ChangeResult[]): string {
+  const stage = (c: ChangeResult) =>
     [c.eventMs, c.listAppsSentMs, c.listAppsDoneMs, c.queryDoneMs].map((v) => v ?? '?').join(' / ');
   return table([
     [
@@ -1230,7 +1568,7 @@ function changesTable(changes) {
       'placeholder frames',
     ],
     ...changes.map((c) => [
-      c.ref.split('/').at(-1).slice(0, 12),
+      (c.ref.split('/').at(-1) ?? '').slice(0, 12),
       c.to,
       c.ms ?? c.error,
       stage(c),
@@ -1243,13 +1581,13 @@ function changesTable(changes) {
 
 // ---------------------------------------------------------------- main
 
-async function main() {
-  if (!existsSync(CLI) || !existsSync(path.resolve(HERE, '..', 'out', 'renderer', 'index.html'))) {
+async function main(): Promise<void> {
+  if (!existsSync(CLI) || !existsSync(RENDERER_INDEX)) {
     throw new Error(`${CLI} or out/renderer is missing: run "npm run build" first.`);
   }
   const work = mkdtempSync(path.join(os.tmpdir(), 'ms-bench-ui-'));
   const cleanup = () => rmSync(work, { recursive: true, force: true });
-  let browser = null;
+  let browser: Browser | null = null;
   process.once('SIGINT', async () => {
     progress('interrupted: stopping…');
     await Promise.all([...children].map((child) => stopServe(child)));
@@ -1257,7 +1595,7 @@ async function main() {
     cleanup();
     process.exit(130);
   });
-  const results = { options, targets: TARGETS };
+  const results: Results = { options, targets: TARGETS };
   try {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -1275,14 +1613,16 @@ async function main() {
     await browser?.close().catch(() => {});
     cleanup();
   }
-  results.summary = summarize(results);
+  const summary = summarize(results);
+  results.summary = summary;
   results.problems = problems;
-  if (args.json) console.log(JSON.stringify(results, (_, v) => (typeof v === 'number' ? round(v, 2) : v), 2));
-  else console.log(format(results, results.summary));
+  if (args.json)
+    console.log(JSON.stringify(results, (_, v: unknown) => (typeof v === 'number' ? round(v, 2) : v), 2));
+  else console.log(format(results, summary));
   process.exitCode = problems.length ? 1 : 0;
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });
