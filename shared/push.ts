@@ -179,10 +179,22 @@ export type PushFailureKind =
   | 'bad-answer' // not JSON, or not the expected shape
   | 'server-error'; // 5xx, or the server says the refresh failed without an error list
 
+/**
+ * What the admin can change to make a failed push work, as data: each door words it in its own
+ * terms (a `mobile-sessions server …` command, a field of the Push settings).
+ */
+export type PushFix =
+  | { setting: 'url'; suggested: string | null }
+  | { setting: 'timeout'; currentMs: number }
+  | { setting: 'trust-certificate'; fingerprint256: string | null }
+  | { setting: 'secret' };
+
 export interface PushFailure {
   kind: PushFailureKind;
-  /** A sentence an admin can act on. */
+  /** A sentence an admin can act on, in no door's terms (see `fix`). */
   message: string;
+  /** The setting to change, when one would fix it. */
+  fix: PushFix | null;
   status: number | null;
   /** The certificate the server showed (tls-untrusted, tls-changed). */
   fingerprint256: string | null;

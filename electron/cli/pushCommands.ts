@@ -13,6 +13,7 @@ import {
   type PrePushCheck,
   PUSH_AUTH_KINDS,
   type PushAuthKind,
+  type PushFix,
   type PushResult,
   type ServerSettingsPatch,
   type ServerSettingsView,
@@ -65,10 +66,28 @@ export function formatCheck(check: PrePushCheck): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The engine's structured fix, in the command line's terms: the exact command to run. */
+export function commandLineAdvice(root: string, fix: PushFix | null): string | null {
+  if (!fix) return null;
+  const server = `mobile-sessions server ${shellArgument(root)}`;
+  switch (fix.setting) {
+    case 'url':
+      return `Set it: ${server} --url ${fix.suggested ?? '<endpoint>'} (or pass --server to push once).`;
+    case 'timeout':
+      return `Allow more time: ${server} --timeout ${fix.currentMs * 2}.`;
+    case 'trust-certificate':
+      return `Trust it for this server only: ${server} --trust-self-signed --fingerprint ${fix.fingerprint256 ?? '<fingerprint>'}.`;
+    case 'secret':
+      return `Give the secret with ${PUSH_SECRET_ENV} or --secret-file <file>.`;
+  }
+}
+
 export function formatResult(result: PushResult): string {
   const lines: string[] = [];
   if (result.outcome === 'failed') {
     lines.push(`Push failed: ${result.message}`);
+    const advice = commandLineAdvice(result.root, result.failure?.fix ?? null);
+    if (advice) lines.push(advice);
   } else {
     lines.push(`${result.message} (${result.server}, ${result.durationMs} ms)`);
     for (const error of result.serverErrors) {

@@ -35,7 +35,6 @@ const target = (url: string, overrides: Partial<PushTarget> = {}): PushTarget =>
   loginFunction: 'authentify',
   timeoutMs: 3000,
   fingerprint256: null,
-  root,
   ...overrides,
 });
 
@@ -207,12 +206,17 @@ describe.skipIf(noOpenssl !== null)(
       const outcome = await requestRefresh(target(d.handlerUrl));
       expect(outcome).toMatchObject({
         ok: false,
-        failure: { kind: 'tls-untrusted', fingerprint256: cert.fingerprint256 },
+        failure: {
+          kind: 'tls-untrusted',
+          fingerprint256: cert.fingerprint256,
+          fix: { setting: 'trust-certificate', fingerprint256: cert.fingerprint256 },
+        },
       });
       if (!outcome.ok) {
         expect(outcome.failure.message).toContain(cert.fingerprint256);
-        expect(outcome.failure.message).toContain('--trust-self-signed');
         expect(outcome.failure.message).toContain('self-signed');
+        // The engine speaks no door's language: each door words the fix (a command, a settings field).
+        expect(outcome.failure.message).not.toMatch(/--|mobile-sessions |MOBILE_SESSIONS_/);
       }
       expect(d.requests).toHaveLength(0);
     });

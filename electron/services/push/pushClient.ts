@@ -12,7 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
-import type { PushAuthKind, PushFailure, PushFailureKind } from '../../../shared/push.js';
+import type { PushAuthKind, PushFailure, PushFailureKind, PushFix } from '../../../shared/push.js';
 import { errnoCode } from '../fsErrors.js';
 import { describeBody, parseRefreshAnswer, type RefreshAnswer } from './serverAnswer.js';
 import {
@@ -32,8 +32,6 @@ export interface PushTarget {
   timeoutMs: number;
   /** The pinned certificate of a server trusted for its self-signed certificate. */
   fingerprint256: string | null;
-  /** The root, to write the exact command in advice (`mobile-sessions server <root> …`). */
-  root?: string;
 }
 
 export type RefreshOutcome =
@@ -67,10 +65,16 @@ class AnswerTooLargeError extends Error {
 const failure = (
   kind: PushFailureKind,
   message: string,
-  extra: { status?: number | null; fingerprint256?: string | null } = {},
+  extra: { status?: number | null; fingerprint256?: string | null; fix?: PushFix } = {},
 ): { ok: false; failure: PushFailure } => ({
   ok: false,
-  failure: { kind, message, status: extra.status ?? null, fingerprint256: extra.fingerprint256 ?? null },
+  failure: {
+    kind,
+    message,
+    fix: extra.fix ?? null,
+    status: extra.status ?? null,
+    fingerprint256: extra.fingerprint256 ?? null,
+  },
 });
 
 /** A TLS connection that is handed to HTTP only once the server showed the pinned certificate. */
@@ -193,10 +197,6 @@ const UNTRUSTED_REASONS: Record<string, string> = {
 export const shellArgument = (text: string): string =>
   /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 
-function serverCommand(target: PushTarget, args: string): string {
-  return `mobile-sessions server ${target.root ? shellArgument(target.root) : '<root>'} ${args}`;
-}
-
 /** Turns a transport error into the failure an admin reads. */
 async function transportFailure(
   error: unknown,
@@ -207,16 +207,17 @@ async function transportFailure(
   if (error instanceof PushTimeoutError) {
     return failure(
       'timeout',
-      `No answer from ${where} within ${target.timeoutMs} ms: the server may be busy or unreachable through a firewall that drops packets; try again, or allow more time (--timeout).`,
+      `No answer from ${where} within ${target.timeoutMs} ms: the server may be busy or unreachable through a firewall that drops packets; try again, or allow more time.`,
+      { fix: { setting: 'timeout', currentMs: target.timeoutMs } },
     );
   }
   if (error instanceof PinMismatchError) {
     return failure(
       'tls-changed',
       `The certificate of ${where} is not the one pinned for this server: it shows ${error.seen ?? 'no certificate'}, ` +
-        `the pinned one is ${target.fingerprint256}. If the server's certificate was renewed, check the new fingerprint on the server and pin it ` +
-        `(${serverCommand(target, `--trust-self-signed --fingerprint ${error.seen ?? '<fingerprint>'}`)}); otherwise someone may be intercepting the connection.`,
-      { fingerprint256: error.seen },
+        `the pinned one is ${target.fingerprint256}. If the server's certificate was renewed, check the new fingerprint on the server and trust it; ` +
+        'otherwise someone may be intercepting the connection.',
+      { fingerprint256: error.seen, fix: { setting: 'trust-certificate', fingerprint256: error.seen } },
     );
   }
   if (error instanceof AnswerTooLargeError) {
@@ -264,9 +265,8 @@ async function transportFailure(
       'tls-untrusted',
       `The certificate of ${where} is not trusted: ${reason}.` +
         (fingerprint ? ` Its SHA-256 fingerprint is ${fingerprint}.` : '') +
-        ` If it is your 4D Server's own certificate (compare the fingerprint on the server), trust it for this server only: ` +
-        `${serverCommand(target, `--trust-self-signed${fingerprint ? ` --fingerprint ${fingerprint}` : ''}`)}, or the app's server settings.`,
-      { fingerprint256: fingerprint },
+        ` If it is your 4D Server's own certificate (compare the fingerprint on the server), trust it for this server only.`,
+      { fingerprint256: fingerprint, fix: { setting: 'trust-certificate', fingerprint256: fingerprint } },
     );
   }
   if (/^ERR_SSL_|^EPROTO$/.test(code) || (error instanceof Error && /SSL|TLS/.test(error.message))) {
@@ -312,8 +312,8 @@ function httpFailure(
     return failure(
       'credentials-refused',
       `The server refused the credentials (HTTP 401) for ${what}: check that the ${target.auth === 'rest-login' ? 'password' : 'secret'} given here ` +
-        `(MOBILE_SESSIONS_PUSH_SECRET, --secret-file, or the app's server settings) is the one the server expects.`,
-      { status },
+        'is the one the server expects.',
+      { status, fix: { setting: 'secret' } },
     );
   }
   if (status === 403) {
@@ -335,8 +335,8 @@ function httpFailure(
     return failure(
       'redirect',
       `The server redirects ${url.href} to ${location ?? 'another address'} (HTTP ${status}); redirects are not followed, so the secret only goes where you said: ` +
-        `set the final URL instead (${serverCommand(target, `--url ${location ?? '<url>'}`)}).`,
-      { status },
+        'set the final URL instead.',
+      { status, fix: { setting: 'url', suggested: location ?? null } },
     );
   }
   if (status >= 500) {

@@ -41,12 +41,16 @@ async function startDouble() {
 }
 
 describe('PushService', () => {
-  it('without a server, fails with a sentence pointing to "mobile-sessions server" and docs/push.md', async () => {
+  it("without a server, fails with the setting to give and docs/push.md, in no door's language", async () => {
     await writeSession(root);
     const result = await service().push(root);
-    expect(result).toMatchObject({ outcome: 'failed', server: null, failure: { kind: 'not-configured' } });
-    expect(result.message).toContain('mobile-sessions server');
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      server: null,
+      failure: { kind: 'not-configured', fix: { setting: 'url', suggested: null } },
+    });
     expect(result.message).toContain('docs/push.md');
+    expect(result.message).not.toMatch(/--|mobile-sessions |MOBILE_SESSIONS_/);
   });
 
   it('pushes: the server reloads the change, the push is recorded, nothing is unpushed after', async () => {

@@ -21,7 +21,7 @@ import { plural } from '../../../shared/text.js';
 import { type AuditEntry, AuditLog } from '../auditLog.js';
 import { listAppFolders, scanRoot } from '../scanRoot.js';
 import { buildPrePushCheck } from './prePushCheck.js';
-import { requestRefresh, shellArgument } from './pushClient.js';
+import { requestRefresh } from './pushClient.js';
 import { PushHistory } from './pushHistory.js';
 import { PushSettingsStore, settingsWarnings } from './pushSettings.js';
 import { pushSecretKey, type SecretStore } from './secretStore.js';
@@ -213,7 +213,8 @@ export class PushService {
     if (!settings) {
       return failed(null, {
         kind: 'not-configured',
-        message: `No 4D Server is set for ${key}. Set one with: mobile-sessions server ${shellArgument(key)} --url <endpoint> (or in the app's server settings), or pass --server; docs/push.md gives the 4D code to install on the server.`,
+        message: `No 4D Server is set for ${key}: give the address of its Push endpoint; docs/push.md gives the 4D code to install on the server.`,
+        fix: { setting: 'url', suggested: null },
         status: null,
         fingerprint256: null,
       });
@@ -226,6 +227,7 @@ export class PushService {
         return failed(settings.url, {
           kind: 'no-secret',
           message: error instanceof Error ? error.message : String(error),
+          fix: { setting: 'secret' },
           status: null,
           fingerprint256: null,
         });
@@ -234,6 +236,7 @@ export class PushService {
         return failed(settings.url, {
           kind: 'no-secret',
           message: `The "${settings.auth}" authentication needs a secret and ${this.secrets.description} has none for this server.`,
+          fix: { setting: 'secret' },
           status: null,
           fingerprint256: null,
         });
@@ -252,7 +255,6 @@ export class PushService {
       loginFunction: settings.loginFunction,
       timeoutMs: settings.timeoutMs,
       fingerprint256: settings.tls.trustSelfSigned ? settings.tls.fingerprint256 : null,
-      root: key,
     });
     if (!outcome.ok) return failed(settings.url, outcome.failure);
     const { answer } = outcome;
@@ -261,6 +263,7 @@ export class PushService {
         kind: 'server-error',
         message:
           'The server answered that the refresh failed, without saying why: check the 4D Server, then push again.',
+        fix: null,
         status: outcome.status,
         fingerprint256: null,
       });
