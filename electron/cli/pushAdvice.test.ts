@@ -1,9 +1,8 @@
 /**
  * The engine's push failures carry the setting to change as data; the command line words it as
- * the exact command to run, the window as the field of Push Setup to change.
+ * the exact command to run (the window's wording: renderer/src/pushAdvice.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { settingsAdvice } from '../../renderer/src/components/PushDialog.js';
 import type { PushFix } from '../../shared/push.js';
 import { commandLineAdvice } from './pushCommands.js';
 
@@ -25,13 +24,5 @@ describe('each door words the fix of a failed push', () => {
       'Give the secret with MOBILE_SESSIONS_PUSH_SECRET or --secret-file <file>.',
     ]);
     expect(commandLineAdvice('/srv', null)).toBeNull();
-  });
-
-  it('the window names the field of Push Setup, and no command', () => {
-    for (const fix of FIXES) expect(settingsAdvice(fix)).not.toMatch(/--|mobile-sessions |MOBILE_SESSIONS_/);
-    expect(settingsAdvice({ setting: 'trust-certificate', fingerprint256: 'AB:CD' })).toContain(
-      "Trust this server's own (self-signed) certificate",
-    );
-    expect(settingsAdvice({ setting: 'url', suggested: null })).toContain('"Server URL"');
   });
 });
