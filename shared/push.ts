@@ -8,8 +8,9 @@ import { z } from 'zod';
 import type { Problem, SessionStatus } from './session.js';
 
 /** `rest-login`: the 4D REST login flow (an exposed authentication function, then the session cookie). */
-export type PushAuthKind = 'none' | 'bearer' | 'basic' | 'rest-login';
-export const PUSH_AUTH_KINDS: readonly PushAuthKind[] = ['none', 'bearer', 'basic', 'rest-login'];
+/** How the app authenticates to the 4D Server's Push endpoint: the one list, for types and schemas. */
+export const PUSH_AUTH_KINDS = ['none', 'bearer', 'basic', 'rest-login'] as const;
+export type PushAuthKind = (typeof PUSH_AUTH_KINDS)[number];
 
 export const DEFAULT_PUSH_TIMEOUT_MS = 15_000;
 export const MIN_PUSH_TIMEOUT_MS = 100;
@@ -62,7 +63,7 @@ const urlSchema = z
 /** What a front door may send to change a root's settings (each field optional: a patch). */
 export const serverSettingsPatchSchema = z.strictObject({
   url: urlSchema.optional(),
-  auth: z.enum(['none', 'bearer', 'basic', 'rest-login']).optional(),
+  auth: z.enum(PUSH_AUTH_KINDS).optional(),
   user: z.string().trim().min(1).max(256).nullable().optional(),
   loginFunction: z
     .string()

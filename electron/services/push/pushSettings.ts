@@ -9,6 +9,7 @@ import {
   DEFAULT_LOGIN_FUNCTION,
   DEFAULT_PUSH_TIMEOUT_MS,
   FINGERPRINT_PATTERN,
+  PUSH_AUTH_KINDS,
   type ServerSettings,
   type ServerSettingsPatch,
   serverSettingsPatchSchema,
@@ -19,7 +20,7 @@ const FILE_VERSION = 1;
 
 const storedSettingsSchema = z.strictObject({
   url: z.string(),
-  auth: z.enum(['none', 'bearer', 'basic', 'rest-login']),
+  auth: z.enum(PUSH_AUTH_KINDS),
   user: z.string().nullable(),
   loginFunction: z.string(),
   timeoutMs: z.number().int().positive(),
