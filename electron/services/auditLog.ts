@@ -23,7 +23,7 @@ import { AppError, type ErrorCode } from '../../shared/errors.js';
 import type { SessionStatus } from '../../shared/session.js';
 import { describeFsError, errnoCode } from './fsErrors.js';
 import { type LineStats, readJsonLines } from './jsonLines.js';
-import { processIsAlive, thisProcess } from './workFolder.js';
+import { processIsAlive, thisProcess } from './processIdentity.js';
 
 // --- what is on disk ------------------------------------------------------------------------
 
@@ -153,8 +153,6 @@ export function currentUser(): string {
 
 const SEGMENT_NAME = /^(\d{8})\.jsonl$/;
 const segmentName = (n: number) => `${String(n).padStart(8, '0')}.jsonl`;
-/** Intents a reconciliation may be told about by a dead process's marker. */
-export type JudgeDisk = (intent: Intent) => Promise<string | null>;
 
 function toEntry(intent: Intent, outcome: Outcome, root: string): AuditEntry | null {
   const base: EntryBase = {

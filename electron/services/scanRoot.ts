@@ -12,13 +12,14 @@ import { AppError } from '../../shared/errors.js';
 import type { FileProblem } from '../../shared/session.js';
 import { readAppManifest } from './appFolder.js';
 import { describeFsError, errnoCode } from './fsErrors.js';
+import { processIsAlive } from './processIdentity.js';
 import { problem } from './sessionChecks.js';
 import { type IndexSnapshot, SessionIndex } from './sessionIndex.js';
 import { isLockName, lockOwner } from './sessionLock.js';
 import { isAppFolderName, isSessionFileName } from './sessionNames.js';
 import { type FileStamp, readSessionFile } from './sessionReader.js';
 import { TimeSlicer } from './timeSlices.js';
-import { isWorkFolderName, processIsAlive, workFolderOwner } from './workFolder.js';
+import { isWorkFolderName, workFolderOwner } from './workFolder.js';
 
 export type { IndexedApp as AppScan } from './sessionIndex.js';
 

@@ -26,7 +26,7 @@ import {
 import { FirstSeenBook } from './firstSeenBook.js';
 import { describeFsError } from './fsErrors.js';
 import { parseSessionBytes } from './sessionFile.js';
-import { parseRef, type ResolvedRef, resolveRef } from './sessionRefs.js';
+import { parseRef, resolveRef } from './sessionRefs.js';
 import {
   conflict,
   moveToOsTrash,
@@ -106,6 +106,22 @@ interface Planned {
 
 type PlanResult = Planned | ChangeResult;
 
+/** The intent of undoing `entry`, which leaves the session as `done` says (hashes: null when absent or untouched). */
+const undoIntent = (
+  entry: StatusEntry | DeleteEntry,
+  done: ChangeResult,
+  sha256Before: string | null,
+  sha256After: string | null,
+): NewIntent => ({
+  action: 'undo',
+  ref: entry.ref,
+  undoes: entry.id,
+  statusBefore: done.statusBefore,
+  statusAfter: done.statusAfter,
+  sha256Before,
+  sha256After,
+});
+
 const SETTLE_MS = 20;
 
 /**
@@ -146,8 +162,6 @@ async function readSettled(file: string): Promise<SessionBytes> {
 }
 const isPlanned = (p: PlanResult): p is Planned => 'intent' in p;
 
-const hashOf = (bytes: Buffer | null) => (bytes ? sha256(bytes) : null);
-
 export class SessionActions {
   readonly root: string;
   readonly log: AuditLog;
@@ -185,10 +199,15 @@ export class SessionActions {
     return this.firstSeenKnown;
   }
 
-  private async hashNow(ref: string): Promise<string | null> {
+  /** The file of a ref the history names (always `<app folder>/<id>`). */
+  private fileOf(ref: string): string {
     const { folder, id } = parseRef(ref);
+    return path.join(this.root, folder ?? '', id);
+  }
+
+  private async hashNow(ref: string): Promise<string | null> {
     try {
-      return sha256((await readSessionBytes(path.join(this.root, folder ?? '', id))).bytes);
+      return sha256((await readSessionBytes(this.fileOf(ref))).bytes);
     } catch (error) {
       if (error instanceof AppError && error.code === 'unknown-ref') return null;
       return 'unreadable';
@@ -415,14 +434,8 @@ export class SessionActions {
   }
 
   private async planUndo(entry: StatusEntry | DeleteEntry): Promise<PlanResult> {
-    const { folder, id } = parseRef(entry.ref);
-    const target: ResolvedRef = {
-      ref: entry.ref,
-      folder: folder ?? '',
-      id,
-      file: path.join(this.root, folder ?? '', id),
-    };
-    if (entry.action === 'delete') return this.planRestore(entry, target);
+    const file = this.fileOf(entry.ref);
+    if (entry.action === 'delete') return this.planRestore(entry, file);
 
     const done: ChangeResult = {
       ref: entry.ref,
@@ -431,7 +444,7 @@ export class SessionActions {
       statusAfter: entry.statusBefore,
       error: null,
     };
-    const current = await readThroughWrites(target.file);
+    const current = await readThroughWrites(file);
     if (sha256(current.bytes) !== entry.sha256After) {
       // Exactly what undoing would leave (another undo got there first)?
       const parsed = parseSessionBytes(current.bytes);
@@ -451,19 +464,11 @@ export class SessionActions {
     const edit = editStatus(current.bytes, entry.statusBefore);
     return {
       ref: entry.ref,
-      intent: {
-        action: 'undo',
-        ref: entry.ref,
-        undoes: entry.id,
-        statusBefore: entry.statusAfter,
-        statusAfter: entry.statusBefore,
-        sha256Before: sha256(current.bytes),
-        sha256After: sha256(edit.bytes),
-      },
-      appFolder: path.dirname(target.file),
+      intent: undoIntent(entry, done, sha256(current.bytes), sha256(edit.bytes)),
+      appFolder: path.dirname(file),
       apply: async (work) => {
         try {
-          await replaceSessionFile(work, target.file, current, edit.bytes);
+          await replaceSessionFile(work, file, current, edit.bytes);
         } catch (error) {
           // Another window or command undid it between our read and our write.
           if (
@@ -480,7 +485,7 @@ export class SessionActions {
     };
   }
 
-  private async planRestore(entry: DeleteEntry, target: ResolvedRef): Promise<PlanResult> {
+  private async planRestore(entry: DeleteEntry, file: string): Promise<PlanResult> {
     const bytes = await this.log.readBackup(entry.backup).catch(() => null);
     if (!bytes || sha256(bytes) !== entry.sha256Before) {
       throw new AppError(
@@ -507,27 +512,14 @@ export class SessionActions {
         ),
       );
     }
-    const saved = {
-      bytes,
-      mode: entry.mode,
-      uid: entry.uid ?? process.getuid?.() ?? 0,
-      gid: entry.gid ?? process.getgid?.() ?? 0,
-    };
+    const saved = { bytes, mode: entry.mode, uid: entry.uid, gid: entry.gid };
     return {
       ref: entry.ref,
-      intent: {
-        action: 'undo',
-        ref: entry.ref,
-        undoes: entry.id,
-        statusBefore: null,
-        statusAfter: entry.statusBefore,
-        sha256Before: now,
-        sha256After: hashOf(bytes),
-      },
+      intent: undoIntent(entry, done, null, sha256(bytes)),
       ...(entry.firstSeen ? { firstSeen: entry.firstSeen } : {}),
-      appFolder: path.dirname(target.file),
+      appFolder: path.dirname(file),
       apply: async (work) => {
-        const how = await restoreSessionFile(work, target.file, saved);
+        const how = await restoreSessionFile(work, file, saved);
         if (how === 'already') throw new AppError('already-undone', `${entry.ref} was already restored.`);
         return done;
       },
@@ -550,15 +542,7 @@ export class SessionActions {
   private settledWithout(entry: StatusEntry | DeleteEntry, done: ChangeResult, why: AppError): PlanResult {
     return {
       ref: entry.ref,
-      intent: {
-        action: 'undo',
-        ref: entry.ref,
-        undoes: entry.id,
-        statusBefore: done.statusBefore,
-        statusAfter: done.statusAfter,
-        sha256Before: null,
-        sha256After: null,
-      },
+      intent: undoIntent(entry, done, null, null),
       apply: async () => {
         throw why;
       },

@@ -79,11 +79,7 @@ export type FileIdentity = Pick<SessionBytes, 'mode' | 'uid' | 'gid'>;
  * path's profile: most of its own time went to FileHandle objects). Only fsync, which waits for
  * the disk, is asynchronous.
  */
-async function readNoFollow(file: string): Promise<SessionBytes> {
-  return readNoFollowSync(file);
-}
-
-function readNoFollowSync(file: string): SessionBytes {
+function readNoFollow(file: string): SessionBytes {
   const fd = openSync(file, READ_FLAGS);
   try {
     const stats = fstatSync(fd);
@@ -124,7 +120,7 @@ function readNoFollowSync(file: string): SessionBytes {
 /** Reads a session file as it is on disk now; refuses links, non-files and oversized files. */
 export async function readSessionBytes(file: string): Promise<SessionBytes> {
   try {
-    return await readNoFollow(file);
+    return readNoFollow(file);
   } catch (error) {
     if (error instanceof AppError) throw error;
     const code = errnoCode(error);
@@ -144,7 +140,7 @@ export async function readSessionBytes(file: string): Promise<SessionBytes> {
 /** What the file holds now, in words for a conflict message. */
 async function describeNow(file: string): Promise<string> {
   try {
-    const now = await readNoFollow(file);
+    const now = readNoFollow(file);
     const parsed = parseSessionBytes(now.bytes);
     const status = parsed.ok ? parsed.json.status : undefined;
     return status === 'accepted' || status === 'pending'
@@ -196,7 +192,7 @@ const LINKS_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', '
  * cannot replace anything. Where the file system has no hard links (FAT, some network shares),
  * it checks and renames: a window of one system call, the best such a file system allows.
  */
-async function placeIfFree(from: string, to: string): Promise<boolean> {
+function placeIfFree(from: string, to: string): boolean {
   try {
     linkSync(from, to);
     return true;
@@ -215,9 +211,9 @@ async function placeIfFree(from: string, to: string): Promise<boolean> {
   return true;
 }
 
-async function sameBytes(file: string, expected: Buffer): Promise<boolean> {
+function sameBytes(file: string, expected: Buffer): boolean {
   try {
-    return (await readNoFollow(file)).bytes.equals(expected);
+    return readNoFollow(file).bytes.equals(expected);
   } catch {
     return false; // a link, a directory, gone or unreadable: not what the edit was based on
   }
@@ -227,45 +223,40 @@ async function sameBytes(file: string, expected: Buffer): Promise<boolean> {
  * Someone else's version ended up aside (at `aside`) while ours sits at `file`. Moves whatever is
  * at `file` now out of the way, and puts back the newest version that is not ours.
  */
-async function putTheirsBack(file: string, aside: string, displaced: string, oursIno: number): Promise<void> {
+function putTheirsBack(file: string, aside: string, displaced: string, oursIno: number): void {
   try {
     renameSync(file, displaced);
   } catch (error) {
     if (errnoCode(error) !== 'ENOENT') throw error;
-    await placeIfFree(aside, file); // ours was removed by someone: theirs comes back if still free
+    placeIfFree(aside, file); // ours was removed by someone: theirs comes back if still free
     return;
   }
   const displacedIno = lstatSync(displaced).ino;
   // Not ours: someone wrote an even newer version after our link; it is the one to keep.
-  await placeIfFree(displacedIno === oursIno ? aside : displaced, file);
+  placeIfFree(displacedIno === oursIno ? aside : displaced, file);
+}
+
+/** The chunk's work folder beside `file` (made on first use), or an `io` error naming the action. */
+async function workFolderFor(work: WorkFolders, file: string, action: string): Promise<string> {
+  try {
+    return await work.in(path.dirname(file));
+  } catch (error) {
+    throw ioError(`prepare to ${action} ${file}`, error);
+  }
 }
 
 /**
  * Replaces a session file's content, provided it still holds `base.bytes`; keeps its owner, group
  * and mode. Throws a `conflict` (with the file's current status) when someone else changed it.
  */
-export function replaceSessionFile(
-  work: WorkFolders,
-  file: string,
-  base: SessionBytes,
-  next: Buffer,
-): Promise<void> {
-  return replaceLocked(work, file, base, next);
-}
-
-async function replaceLocked(
+export async function replaceSessionFile(
   work: WorkFolders,
   file: string,
   base: SessionBytes,
   next: Buffer,
 ): Promise<void> {
   const names = workNames(path.basename(file));
-  let dir: string;
-  try {
-    dir = await work.in(path.dirname(file));
-  } catch (error) {
-    throw ioError(`prepare a temporary file beside ${file}`, error);
-  }
+  const dir = await workFolderFor(work, file, 'write');
   const fresh = path.join(dir, names.fresh);
   const aside = path.join(dir, names.base);
   const displaced = path.join(dir, names.displaced);
@@ -282,23 +273,27 @@ async function replaceLocked(
       if (errnoCode(error) === 'ENOENT') throw await conflict(file, 'was deleted by someone else meanwhile');
       throw ioError(`write ${file}`, error);
     }
-    if (!(await sameBytes(aside, base.bytes))) {
+    if (!sameBytes(aside, base.bytes)) {
       // Replaced or rewritten after we read it: theirs goes back (unless an even newer one is there).
-      await placeIfFree(aside, file);
+      placeIfFree(aside, file);
       throw await conflict(file, 'was changed by someone else (the 4D Server?) meanwhile');
     }
     let placed: boolean;
     try {
-      placed = await placeIfFree(fresh, file);
+      placed = placeIfFree(fresh, file);
     } catch (error) {
-      await placeIfFree(aside, file).catch(() => {});
+      try {
+        placeIfFree(aside, file);
+      } catch {
+        // left for the recovery, which puts it back when the name is free
+      }
       throw ioError(`write ${file}`, error);
     }
     // Someone wrote the file while its name was free: theirs is newer than what we read.
     if (!placed) throw await conflict(file, 'was written by someone else meanwhile');
-    if (!(await sameBytes(aside, base.bytes))) {
+    if (!sameBytes(aside, base.bytes)) {
       // Written in place through a descriptor opened before the move, after the first check.
-      await putTheirsBack(file, aside, displaced, oursIno);
+      putTheirsBack(file, aside, displaced, oursIno);
       throw await conflict(file, 'was changed by someone else (the 4D Server?) meanwhile');
     }
   });
@@ -327,27 +322,13 @@ async function settling<T>(work: WorkFolders, temporary: string[], change: () =>
  * under its own name, checked, then sent to the trash (or unlinked). A different version found
  * there is put back, and the removal reported as a conflict.
  */
-export function removeSessionFile(
+export async function removeSessionFile(
   work: WorkFolders,
   file: string,
   base: SessionBytes,
   how: { permanent: boolean; trash: TrashFunction },
 ): Promise<void> {
-  return removeLocked(work, file, base, how);
-}
-
-async function removeLocked(
-  work: WorkFolders,
-  file: string,
-  base: SessionBytes,
-  how: { permanent: boolean; trash: TrashFunction },
-): Promise<void> {
-  let dir: string;
-  try {
-    dir = await work.in(path.dirname(file));
-  } catch (error) {
-    throw ioError(`prepare the removal of ${file}`, error);
-  }
+  const dir = await workFolderFor(work, file, 'delete');
   const leaving = path.join(dir, workNames(path.basename(file)).leaving);
   await settling(work, [leaving], async () => {
     try {
@@ -356,15 +337,21 @@ async function removeLocked(
       if (errnoCode(error) === 'ENOENT') throw await conflict(file, 'was deleted by someone else meanwhile');
       throw ioError(`delete ${file}`, error);
     }
-    if (!(await sameBytes(leaving, base.bytes))) {
-      await placeIfFree(leaving, file);
+    if (!sameBytes(leaving, base.bytes)) {
+      placeIfFree(leaving, file);
       throw await conflict(file, 'was changed by someone else (the 4D Server?) meanwhile');
     }
     try {
       if (how.permanent) unlinkSync(leaving);
       else await how.trash(leaving);
     } catch (error) {
-      if (await placeIfFree(leaving, file).catch(() => false)) {
+      let putBack = false;
+      try {
+        putBack = placeIfFree(leaving, file);
+      } catch {
+        // not put back: the recovery will, when the chunk ends or at the next start
+      }
+      if (putBack) {
         throw ioError(how.permanent ? `delete ${file}` : `move ${file} to the trash`, error);
       }
       throw error; // not put back: the recovery will, when the chunk ends or at the next start
@@ -377,36 +364,23 @@ async function removeLocked(
  * flushed in the work folder with the owner, group and mode the file had, then linked into place.
  * Returns `already` when the name holds exactly these bytes (another undo got there first).
  */
-export function restoreSessionFile(
+export async function restoreSessionFile(
   work: WorkFolders,
   file: string,
   saved: FileIdentity & { bytes: Buffer },
 ): Promise<'restored' | 'already'> {
-  return restoreLocked(work, file, saved);
-}
-
-async function restoreLocked(
-  work: WorkFolders,
-  file: string,
-  saved: FileIdentity & { bytes: Buffer },
-): Promise<'restored' | 'already'> {
-  let dir: string;
-  try {
-    dir = await work.in(path.dirname(file));
-  } catch (error) {
-    throw ioError(`prepare the restore of ${file}`, error);
-  }
+  const dir = await workFolderFor(work, file, 'restore');
   const fresh = path.join(dir, workNames(path.basename(file)).fresh);
   const placed = await settling(work, [fresh], async () => {
     try {
       await writeNewFile(fresh, saved.bytes, saved);
-      return await placeIfFree(fresh, file);
+      return placeIfFree(fresh, file);
     } catch (error) {
       throw ioError(`restore ${file}`, error);
     }
   });
   if (placed) return 'restored';
-  if (await sameBytes(file, saved.bytes)) return 'already';
+  if (sameBytes(file, saved.bytes)) return 'already';
   throw new AppError(
     'conflict',
     `${path.basename(file)} exists again (${await describeNow(file)}; the device logged in anew?): not overwritten.`,

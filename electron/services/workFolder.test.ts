@@ -6,10 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { processStart } from './processIdentity.js';
 import { scanRoot } from './scanRoot.js';
 import { SessionActions } from './sessionActions.js';
 import { IOS_FOLDER, tempFoldersPerTest, writeSession } from './testSupport/fixtures.js';
-import { isWorkFolderName, processStart, WORK_FOLDER_PREFIX } from './workFolder.js';
+import { isWorkFolderName, WORK_FOLDER_PREFIX } from './workFolder.js';
 
 /** The pid of a process that has ended. */
 function deadPid(): number {

@@ -13,8 +13,6 @@ import { errnoCode } from './fsErrors.js';
 import { type ProcessIdentity, processIsAlive, thisProcess } from './processIdentity.js';
 import { isLockName, lockAppFolders, lockIsStale } from './sessionLock.js';
 
-export { type ProcessIdentity, processIsAlive, processStart, thisProcess } from './processIdentity.js';
-
 export const WORK_FOLDER_PREFIX = '.mobile-sessions-work-';
 /** `<prefix><pid>-<process start>-<token>`: the start time tells a live process from a reused pid. */
 const WORK_FOLDER_NAME = /^\.mobile-sessions-work-(\d+)-(\d+)-[0-9a-f]+$/;
