@@ -4,7 +4,7 @@
  * electron/layering.test.ts feeds each rule a violating file to prove it is live.
  */
 const DOORS = ['main', 'preload', 'web', 'cli'];
-const TESTS = '(\\.test\\.tsx?$|/testSupport/|/testing/)';
+const TESTS = '(\\.test\\.tsx?$|^test/)';
 
 /** A door may not import another door. */
 const doorRules = DOORS.map((door) => ({
@@ -49,6 +49,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^renderer/', pathNot: TESTS },
       to: { path: '^(electron|bench|e2e|scripts)/' },
+    },
+    {
+      name: 'demo-off-the-engine-core-path',
+      comment:
+        'The demo folder and the 4D Server double load only when a demo is asked for: the rest of the engine imports them dynamically, if at all.',
+      severity: 'error',
+      from: { path: '^electron/services/', pathNot: `(^electron/services/demo/|${TESTS})` },
+      to: { path: '^electron/services/demo/', dynamic: false, dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'product-imports-no-test-support',

@@ -3,6 +3,11 @@ import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Electron cannot run under Vitest: every test that reaches `electron` gets the one double,
+    // named as such (test/support/electronDouble.ts), through this alias and nowhere else.
+    alias: [{ find: /^electron$/, replacement: path.resolve('test/support/electronDouble.ts') }],
+  },
   test: {
     include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}'],
     testTimeout: 30_000,

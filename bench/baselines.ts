@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isSessionFileName } from '../electron/services/sessionNames.js';
+import { isSessionFileName } from '../electron/services/session/sessionNames.js';
 
 const CAT_ALL = 'find "$1" -mindepth 2 -maxdepth 2 -type f -print0 | xargs -0 cat > /dev/null';
 

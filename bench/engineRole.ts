@@ -5,9 +5,9 @@
  * a loop: that is O(n) at 100,000 sessions).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { scanRoot } from '../electron/services/scanRoot.js';
-import type { IndexSnapshot } from '../electron/services/sessionIndex.js';
-import { Workspace } from '../electron/services/workspace.js';
+import { scanRoot } from '../electron/services/live/scanRoot.js';
+import type { IndexSnapshot } from '../electron/services/live/sessionIndex.js';
+import { Workspace } from '../electron/services/live/workspace.js';
 import type { WorkspaceDelta } from '../shared/deltas.js';
 import type { SessionSummary } from '../shared/session.js';
 import {

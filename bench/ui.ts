@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright';
-import type { IndexSnapshot } from '../electron/services/sessionIndex.js';
+import type { IndexSnapshot } from '../electron/services/live/sessionIndex.js';
 import type { Envelope, RequestParams, SessionPage } from '../shared/contract.js';
 import type { SessionStatus } from '../shared/session.js';
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { encodeSessionToken } from '../electron/services/demoFolder.js';
+import { encodeSessionToken } from '../electron/services/demo/demoFolder.js';
 import type { SessionStatus } from '../shared/session.js';
 import { absNow, type BurstOp, failChild, sendToParent, sleep, type ToWriter } from './protocol.js';
 

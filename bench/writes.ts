@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pMap from 'p-map';
-import { writeDemoFolder } from '../electron/services/demoFolder.js';
-import { SessionActions } from '../electron/services/sessionActions.js';
-import { editStatus } from '../electron/services/statusEdit.js';
+import { writeDemoFolder } from '../electron/services/demo/demoFolder.js';
+import { SessionActions } from '../electron/services/history/sessionActions.js';
+import { editStatus } from '../electron/services/session/statusEdit.js';
 
 const TARGET_RATIO = 1.5;
 const CONCURRENCY = 8;

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AppEvent,
   type AppState,
@@ -23,11 +23,6 @@ import {
   type SessionPage,
 } from '../shared/contract.js';
 import type { WorkspaceDelta } from '../shared/deltas.js';
-import { openIpcDoor } from './main/testing/ipcDoor.js';
-import { AppService } from './services/appService.js';
-import { writeDemoFolder } from './services/demoFolder.js';
-import { dispatch } from './services/dispatch.js';
-import { removeDir } from './services/testSupport/fixtures.js';
 import {
   type DoorFolder,
   FORMULA_EMAIL,
@@ -44,10 +39,13 @@ import {
   testHooks,
   treeSnapshot,
   waitFor,
-} from './testing/contractFixture.js';
+} from '../test/support/contractFixture.js';
+import { removeDir } from '../test/support/fixtures.js';
+import { openIpcDoor } from '../test/support/ipcDoor.js';
+import { AppService } from './services/appService.js';
+import { writeDemoFolder } from './services/demo/demoFolder.js';
+import { dispatch } from './services/dispatch.js';
 import { startWebServer } from './web/server.js';
-
-vi.mock('electron', () => import('./main/testing/electronDouble.js'));
 
 type Call = (method: string, params?: unknown) => Promise<Envelope<unknown>>;
 

@@ -149,9 +149,25 @@ describe('folder rules', () => {
     ).toMatch(/no-circular/);
     expect(
       cruise({
-        'electron/services/testSupport/fixtures.ts': exporting,
-        'electron/services/engine.ts': importing('./testSupport/fixtures.js'),
+        'test/support/fixtures.ts': exporting,
+        'electron/services/engine.ts': importing('../../test/support/fixtures.js'),
       }),
     ).toMatch(/product-imports-no-test-support/);
+  });
+
+  it('the demo stays off the engine core path: imported dynamically, or by a door', () => {
+    const demo = { 'electron/services/demo/demoFolder.ts': exporting };
+    expect(cruise({ ...demo, 'electron/services/appService.ts': importing('./demo/demoFolder.js') })).toMatch(
+      /demo-off-the-engine-core-path/,
+    );
+    expect(
+      cruise({
+        ...demo,
+        'electron/services/appService.ts': `export const load = () => import('./demo/demoFolder.js');\n`,
+      }),
+    ).toMatch(/no dependency violations/);
+    expect(cruise({ ...demo, 'electron/cli/demo.ts': importing('../services/demo/demoFolder.js') })).toMatch(
+      /no dependency violations/,
+    );
   });
 });

@@ -84,6 +84,8 @@ export const requestSchemas = {
     refs: z.array(ref).min(1).max(MAX_REFS_PER_REQUEST),
     permanent: z.boolean().default(false),
   }),
+  /** Every session matching a filter, moved to the trash (Select All + Delete, at any count). */
+  deleteMatching: z.strictObject({ filter: sessionFilterSchema, permanent: z.boolean().default(false) }),
   /** Undoes one batch (a notice's Undo), or the latest batch not yet undone (Ctrl/Cmd+Z). */
   undo: z.strictObject({ batch: z.string().uuid().optional() }),
   reveal: z.strictObject({ ref }),
@@ -153,6 +155,7 @@ export interface RequestResults {
   setStatus: ChangeReport;
   setStatusMatching: ChangeReport;
   deleteSessions: ChangeReport;
+  deleteMatching: ChangeReport;
   undo: ChangeReport;
   reveal: RevealResult;
   refresh: { changes: number };

@@ -35,6 +35,7 @@ export const REQUEST_NAMES = [
   'setStatus',
   'setStatusMatching',
   'deleteSessions',
+  'deleteMatching',
   'undo',
   'reveal',
   'refresh',

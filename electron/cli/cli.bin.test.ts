@@ -7,7 +7,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { IOS_FOLDER, makeTempDir, removeDir, writeSession } from '../services/testSupport/fixtures.js';
+import { IOS_FOLDER, makeTempDir, removeDir, writeSession } from '../../test/support/fixtures.js';
 
 const CLI = path.resolve('out/node/cli.js');
 const run = promisify(execFile);

@@ -12,16 +12,16 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChangeReport } from '../../shared/changes.js';
-import { AuditLog, type UndoEntry } from '../services/auditLog.js';
 import {
   IOS_FOLDER,
   makeTempDir,
   removeDir,
   type WrittenSession,
   writeSessions,
-} from '../services/testSupport/fixtures.js';
-import { garbage, writeHugeHistory } from '../services/testSupport/history.js';
-import { findWorkFolders } from '../services/workFolder.js';
+} from '../../test/support/fixtures.js';
+import { garbage, writeHugeHistory } from '../../test/support/history.js';
+import { AuditLog, type UndoEntry } from '../services/history/auditLog.js';
+import { findWorkFolders } from '../services/session/workFolder.js';
 
 const CLI = path.resolve('out/node/cli.js');
 const NOBODY = 65534;

@@ -4,8 +4,8 @@ import type { ChangeReport } from '../../shared/changes.js';
 import type { WorkspaceDelta } from '../../shared/deltas.js';
 import type { FileProblem, SessionSummary } from '../../shared/session.js';
 import { osLabel as osLabelOf, plural } from '../../shared/text.js';
-import type { AuditEntry } from '../services/auditLog.js';
-import type { AppScan } from '../services/scanRoot.js';
+import type { AuditEntry } from '../services/history/auditLog.js';
+import type { AppScan } from '../services/live/scanRoot.js';
 
 const osLabel = (session: SessionSummary) => osLabelOf(session, '-');
 

@@ -1,13 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  IOS_FOLDER,
-  makeTempDir,
-  removeDir,
-  writeFile,
-  writeSession,
-} from '../services/testSupport/fixtures.js';
+import { IOS_FOLDER, makeTempDir, removeDir, writeFile, writeSession } from '../../test/support/fixtures.js';
 import { EXIT, runCli } from './program.js';
 
 let root: string;

@@ -10,12 +10,12 @@ import { AppError } from '../../shared/errors.js';
 import { SESSION_STATUSES, type SessionStatus } from '../../shared/session.js';
 import { folderOf } from '../../shared/text.js';
 import { defaultDataDir } from '../services/dataDir.js';
-import { writeDemoFolder } from '../services/demoFolder.js';
-import { loadIndexCache, saveIndexCache } from '../services/indexCache.js';
-import { scanRoot, syncIndex } from '../services/scanRoot.js';
-import { SessionActions } from '../services/sessionActions.js';
-import { SessionIndex } from '../services/sessionIndex.js';
-import { Workspace } from '../services/workspace.js';
+import { writeDemoFolder } from '../services/demo/demoFolder.js';
+import { SessionActions } from '../services/history/sessionActions.js';
+import { loadIndexCache, saveIndexCache } from '../services/live/indexCache.js';
+import { scanRoot, syncIndex } from '../services/live/scanRoot.js';
+import { SessionIndex } from '../services/live/sessionIndex.js';
+import { Workspace } from '../services/live/workspace.js';
 import { EXIT } from './exitCodes.js';
 import {
   deltaToJson,

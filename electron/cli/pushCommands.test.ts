@@ -5,20 +5,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FourDServerDouble } from '../services/fourDServerDouble.js';
-import { SessionActions } from '../services/sessionActions.js';
-import {
-  IOS_FOLDER,
-  makeTempDir,
-  removeDir,
-  writeFile,
-  writeSession,
-} from '../services/testSupport/fixtures.js';
+import { IOS_FOLDER, makeTempDir, removeDir, writeFile, writeSession } from '../../test/support/fixtures.js';
 import {
   makeSelfSignedCert,
   opensslMissing,
   type SelfSignedCert,
-} from '../services/testSupport/selfSignedCert.js';
+} from '../../test/support/selfSignedCert.js';
+import { FourDServerDouble } from '../services/demo/fourDServerDouble.js';
+import { SessionActions } from '../services/history/sessionActions.js';
 import { EXIT, runCli } from './program.js';
 
 let root: string;

@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppState, AppSummary, Envelope } from '../../shared/contract.js';
-import { DEMO_OPTIONS } from '../services/appService.js';
-import { makeTempDir, removeDir } from '../services/testSupport/fixtures.js';
+import { makeTempDir, removeDir } from '../../test/support/fixtures.js';
+import { DEMO_OPTIONS } from '../services/demo/demoFolder.js';
 import { type CliIo, EXIT, runCli } from './program.js';
 
 // The serve command looks for the built renderer next to the built CLI (out/node/cli.js → out/renderer).

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.js';
 import { LOOPBACK_HOSTS } from '../../shared/text.js';
-import { AppService, ensureDemo } from '../services/appService.js';
-import { startDemoServer } from '../services/demoServer.js';
+import { AppService } from '../services/appService.js';
+import { startDemoServer } from '../services/demo/demoServer.js';
 import { startWebServer } from '../web/server.js';
 import type { CliIo } from './io.js';
 
@@ -57,7 +57,8 @@ export function registerServeCommand(program: Command, io: CliIo, dataDir: () =>
           dataDir: dataDir(),
           hooks: {
             platform: 'browser',
-            createDemo: () => ensureDemo(dataDir()),
+            // The demo generator loads only when a demo is asked for.
+            createDemo: async () => (await import('../services/demo/demoFolder.js')).ensureDemo(dataDir()),
           },
         });
         if (root) await service.handlers.openRoot({ root, polling: options.polling === true });

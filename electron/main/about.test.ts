@@ -3,17 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BrowserWindow } from 'electron';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as electron from '../../test/support/electronDouble.js';
 import { ABOUT_BUTTONS, aboutDetails, LICENSE, showAboutDialog } from './about.js';
-
-// Test double (a stub with spies): `electron` cannot run under Vitest, so the module is replaced by an
-// `app` that answers a fixed version and logs folder, a `dialog` whose answer each test chooses, and a
-// `shell` that records which folder it was asked to open.
-const electron = vi.hoisted(() => ({
-  app: { getVersion: vi.fn(() => '9.8.7'), getPath: vi.fn((_name: string) => '') },
-  dialog: { showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0, checkboxChecked: false })) },
-  shell: { openPath: vi.fn(async (_folder: string) => '') },
-}));
-vi.mock('electron', () => electron);
 
 const sandbox = mkdtempSync(path.join(os.tmpdir(), 'ms-about-'));
 const dataDir = path.join(sandbox, 'data');
@@ -21,6 +12,8 @@ const logsDir = path.join(sandbox, 'logs');
 afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
 
 beforeEach(() => {
+  electron.resetElectronDouble();
+  electron.app.getVersion.mockReturnValue('9.8.7');
   vi.stubEnv('MOBILE_SESSIONS_DATA_DIR', dataDir);
   electron.app.getPath.mockImplementation((name: string) =>
     name === 'logs' ? logsDir : `/unexpected/${name}`,
@@ -30,7 +23,6 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.unstubAllEnvs();
-  vi.clearAllMocks();
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(logsDir, { recursive: true, force: true });
 });

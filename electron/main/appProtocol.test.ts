@@ -3,10 +3,11 @@
  * the Content-Security-Policy header, nothing for other hosts, nothing outside the renderer folder.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
-import { removeDir } from '../services/testSupport/fixtures.js';
-import { makeRendererFixture, RENDERER_FIXTURE } from '../testing/contractFixture.js';
+import { makeRendererFixture, RENDERER_FIXTURE } from '../../test/support/contractFixture.js';
+import { asProtocol, protocol, resetElectronDouble } from '../../test/support/electronDouble.js';
+import { removeDir } from '../../test/support/fixtures.js';
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -16,9 +17,6 @@ import {
   handleAppProtocol,
   registerAppScheme,
 } from './appProtocol.js';
-import { asProtocol, protocol, resetElectronDouble } from './testing/electronDouble.js';
-
-vi.mock('electron', () => import('./testing/electronDouble.js'));
 
 let fixture: { base: string; rendererDir: string };
 beforeAll(async () => {

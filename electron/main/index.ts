@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, Notification, protocol, safeStorage, shell } from 'electron';
 import log from 'electron-log/main';
 import type { AppEvent } from '../../shared/contract.js';
-import { AppService, ensureDemo } from '../services/appService.js';
+import { AppService } from '../services/appService.js';
 import { defaultDataDir } from '../services/dataDir.js';
 import { EncryptedSecretStore } from '../services/push/secretStore.js';
 import { showAboutDialog } from './about.js';
@@ -70,7 +70,8 @@ if (!app.requestSingleInstanceLock()) {
       },
       trash: (file) => shell.trashItem(file),
       secrets: keychainSecrets(dataDir),
-      createDemo: () => ensureDemo(dataDir),
+      // The demo generator loads only when a demo is asked for.
+      createDemo: async () => (await import('../services/demo/demoFolder.js')).ensureDemo(dataDir),
     },
   });
 

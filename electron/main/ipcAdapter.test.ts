@@ -6,10 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { IPC } from '../../shared/ipc.js';
-import { AppService } from '../services/appService.js';
-import { makeTempDir, removeDir } from '../services/testSupport/fixtures.js';
-import { testHooks } from '../testing/contractFixture.js';
-import { registerIpcAdapter } from './ipcAdapter.js';
+import { testHooks } from '../../test/support/contractFixture.js';
 import {
   asBrowserWindow,
   asIpcMain,
@@ -20,10 +17,11 @@ import {
   ipcMain,
   resetElectronDouble,
   trustedEvent,
-} from './testing/electronDouble.js';
-import { fakeDialogs } from './testing/ipcDoor.js';
-
-vi.mock('electron', () => import('./testing/electronDouble.js'));
+} from '../../test/support/electronDouble.js';
+import { makeTempDir, removeDir } from '../../test/support/fixtures.js';
+import { fakeDialogs } from '../../test/support/ipcDoor.js';
+import { AppService } from '../services/appService.js';
+import { registerIpcAdapter } from './ipcAdapter.js';
 
 const CHANNELS = [IPC.request, IPC.contextMenu, IPC.pickFolder, IPC.confirm, IPC.rendererReady];
 

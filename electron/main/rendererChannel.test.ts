@@ -1,11 +1,9 @@
 /** Events for the renderer: held until it listens, sent in order, held again after a reload. */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { AppEvent, AppState } from '../../shared/contract.js';
 import { IPC } from '../../shared/ipc.js';
+import { asWebContents, FakeWebContents, resetElectronDouble } from '../../test/support/electronDouble.js';
 import { RendererChannel } from './rendererChannel.js';
-import { asWebContents, FakeWebContents, resetElectronDouble } from './testing/electronDouble.js';
-
-vi.mock('electron', () => import('./testing/electronDouble.js'));
 
 const state = (n: number): AppEvent => ({
   type: 'state',

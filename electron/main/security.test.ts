@@ -4,9 +4,7 @@
  * Desktop once shipped this very check inverted, so "trusted → true" matters as much as
  * "untrusted → false".
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { APP_ORIGIN, APP_URL } from './appProtocol.js';
-import { isFromMainFrame, lockDownContents, safelyOpenWebUrl, secureWebPreferences } from './security.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   asBrowserWindow,
   asInvokeEvent,
@@ -18,9 +16,9 @@ import {
   resetElectronDouble,
   shell,
   trustedEvent,
-} from './testing/electronDouble.js';
-
-vi.mock('electron', () => import('./testing/electronDouble.js'));
+} from '../../test/support/electronDouble.js';
+import { APP_ORIGIN, APP_URL } from './appProtocol.js';
+import { isFromMainFrame, lockDownContents, safelyOpenWebUrl, secureWebPreferences } from './security.js';
 
 beforeEach(() => resetElectronDouble());
 

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir } from '../services/testSupport/fixtures.js';
+import { makeTempDir, removeDir } from '../../test/support/fixtures.js';
 import { DEFAULT_BOUNDS, loadWindowBounds, saveWindowBounds } from './windowState.js';
 
 let dataDir: string;

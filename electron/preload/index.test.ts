@@ -5,7 +5,6 @@
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DesktopBridge, IPC, REQUEST_NAMES } from '../../shared/ipc.js';
-import { registerIpcAdapter } from '../main/ipcAdapter.js';
 import {
   asBrowserWindow,
   asIpcMain,
@@ -16,10 +15,9 @@ import {
   ipcRenderer,
   rawRendererEvent,
   webUtils,
-} from '../main/testing/electronDouble.js';
-import { fakeDialogs } from '../main/testing/ipcDoor.js';
-
-vi.mock('electron', () => import('../main/testing/electronDouble.js'));
+} from '../../test/support/electronDouble.js';
+import { fakeDialogs } from '../../test/support/ipcDoor.js';
+import { registerIpcAdapter } from '../main/ipcAdapter.js';
 
 const DESKTOP_CALLS = [
   'onEvent',

@@ -4,9 +4,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppEvent, requestSchemas } from '../../shared/contract.js';
-import { testHooks } from '../testing/contractFixture.js';
+import { testHooks } from '../../test/support/contractFixture.js';
+import { tempFoldersPerTest, writeSession } from '../../test/support/fixtures.js';
 import { AppService } from './appService.js';
-import { tempFoldersPerTest, writeSession } from './testSupport/fixtures.js';
 
 const temp = tempFoldersPerTest();
 let service: AppService | null = null;

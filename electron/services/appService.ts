@@ -4,7 +4,6 @@
  * (Electron IPC, browser-mode HTTP) calls these methods and nothing else; what differs per
  * platform (revealing a file, the trash, where the demo lives) comes in as hooks.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ChangeReport } from '../../shared/changes.js';
 import type {
@@ -19,18 +18,16 @@ import type {
 import type { WorkspaceDelta } from '../../shared/deltas.js';
 import { AppError } from '../../shared/errors.js';
 import type { SessionSummary } from '../../shared/session.js';
-import { writeDemoFolder } from './demoFolder.js';
-import { startDemoServer } from './demoServer.js';
-import type { FourDServerDouble } from './fourDServerDouble.js';
+import type { FourDServerDouble } from './demo/fourDServerDouble.js';
+import { SessionActions } from './history/sessionActions.js';
+import { SessionQuery, sessionsToCsv } from './live/sessionQuery.js';
+import { Workspace, type WorkspaceOptions } from './live/workspace.js';
 import { PushService } from './push/pushService.js';
 import { CliSecretStore, MemorySecretStore, type SecretStore } from './push/secretStore.js';
 import { RecentRoots } from './recentRoots.js';
-import { SessionActions } from './sessionActions.js';
-import { parseSessionBytes } from './sessionFile.js';
-import { SessionQuery, sessionsToCsv } from './sessionQuery.js';
-import { parseRef } from './sessionRefs.js';
-import { readSessionBytes, type TrashFunction } from './sessionWriter.js';
-import { Workspace, type WorkspaceOptions } from './workspace.js';
+import { parseSessionBytes } from './session/sessionFile.js';
+import { parseRef } from './session/sessionRefs.js';
+import { readSessionBytes, type TrashFunction } from './session/sessionWriter.js';
 
 export interface PlatformHooks {
   platform: AppState['platform'];
@@ -94,6 +91,8 @@ export class AppService {
       const state = await this.open(root, false);
       this.demoRoot = root;
       // The demo pushes to a 4D Server double, so Push can be tried without a 4D Server.
+      // Loaded only now: the demo and the double stay off the engine's core path.
+      const { startDemoServer } = await import('./demo/demoServer.js');
       this.demoServer = await startDemoServer(root, this.push);
       return { ...state, demo: true };
     },
@@ -118,6 +117,12 @@ export class AppService {
     },
     deleteSessions: async ({ refs, permanent }) =>
       this.applied(this.requireActions().delete(refs, { permanent })),
+    deleteMatching: async ({ filter, permanent }) => {
+      this.requireWorkspace();
+      const refs = this.query.matching(filter).rows.map((s) => s.ref);
+      if (refs.length === 0) return { batch: null, results: [] };
+      return this.applied(this.requireActions().delete(refs, { permanent }));
+    },
     undo: async ({ batch }) => this.applied(this.requireActions().undo({ batch: batch ?? null })),
     reveal: async ({ ref }) => {
       const file = this.fileOf(ref);
@@ -283,23 +288,4 @@ export class AppService {
     const json = parsed.ok ? JSON.stringify(maskPasswords(parsed.json), null, 2) : '';
     return { summary, json, path: file };
   }
-}
-
-/** The demo folder of a data directory: made once, reused after. */
-export async function ensureDemoFolder(
-  dataDir: string,
-  make: (root: string) => Promise<unknown>,
-): Promise<string> {
-  const root = path.join(dataDir, 'demo', 'MobileApps');
-  const entries = await fs.readdir(root).catch(() => [] as string[]);
-  if (entries.length === 0) await make(root);
-  return root;
-}
-
-/** What the demo folder holds: five apps, 300 sessions, one broken file of each kind. */
-export const DEMO_OPTIONS = { apps: 5, sessions: 300, seed: 1, withProblems: true } as const;
-
-/** The demo folder of a data directory, as the desktop app and `serve --demo` open it. */
-export function ensureDemo(dataDir: string): Promise<string> {
-  return ensureDemoFolder(dataDir, (root) => writeDemoFolder(root, DEMO_OPTIONS));
 }

@@ -11,9 +11,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import type { SessionStatus } from '../../shared/session.js';
-import { scanRoot } from './scanRoot.js';
-import { MAX_SESSION_FILE_BYTES, parseSessionBytes } from './sessionFile.js';
-import { editStatus } from './statusEdit.js';
+import { scanRoot } from './live/scanRoot.js';
+import { MAX_SESSION_FILE_BYTES, parseSessionBytes } from './session/sessionFile.js';
+import { editStatus } from './session/statusEdit.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -11,7 +11,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppEvent, type Envelope, MAX_REQUEST_BYTES } from '../../shared/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
-import { AppService } from '../services/appService.js';
+import {
+  makeRendererFixture,
+  openEventStream,
+  RENDERER_FIXTURE,
+  testHooks,
+  waitFor,
+} from '../../test/support/contractFixture.js';
 import {
   IOS_FOLDER,
   makeTempDir,
@@ -20,14 +26,8 @@ import {
   sessionJson,
   writeFile,
   writeSession,
-} from '../services/testSupport/fixtures.js';
-import {
-  makeRendererFixture,
-  openEventStream,
-  RENDERER_FIXTURE,
-  testHooks,
-  waitFor,
-} from '../testing/contractFixture.js';
+} from '../../test/support/fixtures.js';
+import { AppService } from '../services/appService.js';
 import { startWebServer, type WebServer } from './server.js';
 
 interface Answer {

@@ -5,9 +5,19 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FourDServerDouble, type FourDServerDoubleOptions } from '../fourDServerDouble.js';
-import { IOS_FOLDER, makeTempDir, removeDir, writeFile, writeSession } from '../testSupport/fixtures.js';
-import { makeSelfSignedCert, opensslMissing, type SelfSignedCert } from '../testSupport/selfSignedCert.js';
+import {
+  IOS_FOLDER,
+  makeTempDir,
+  removeDir,
+  writeFile,
+  writeSession,
+} from '../../../test/support/fixtures.js';
+import {
+  makeSelfSignedCert,
+  opensslMissing,
+  type SelfSignedCert,
+} from '../../../test/support/selfSignedCert.js';
+import { FourDServerDouble, type FourDServerDoubleOptions } from '../demo/fourDServerDouble.js';
 import { cookiesFrom, loginUrl, type PushTarget, requestRefresh, shellArgument } from './pushClient.js';
 import { fetchServerCertificate } from './serverCertificate.js';
 

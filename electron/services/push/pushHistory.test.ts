@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir } from '../testSupport/fixtures.js';
+import { makeTempDir, removeDir } from '../../../test/support/fixtures.js';
 import { MAX_RECORDED_REFS, PushHistory } from './pushHistory.js';
 
 let dataDir: string;

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { PushRecord } from '../../../shared/push.js';
-import type { LogPosition } from '../auditLog.js';
+import type { LogPosition } from '../history/auditLog.js';
 import { isRecord, JsonDataFile } from './dataFile.js';
 
 /** Refs kept in a record: enough to show what a push delivered, bounded for huge bulk actions. */

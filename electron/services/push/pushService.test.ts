@@ -6,9 +6,15 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FourDServerDouble } from '../fourDServerDouble.js';
-import { SessionActions } from '../sessionActions.js';
-import { IOS_FOLDER, makeTempDir, removeDir, writeFile, writeSession } from '../testSupport/fixtures.js';
+import {
+  IOS_FOLDER,
+  makeTempDir,
+  removeDir,
+  writeFile,
+  writeSession,
+} from '../../../test/support/fixtures.js';
+import { FourDServerDouble } from '../demo/fourDServerDouble.js';
+import { SessionActions } from '../history/sessionActions.js';
 import { PushService } from './pushService.js';
 import { CliSecretStore, PUSH_SECRET_ENV } from './secretStore.js';
 

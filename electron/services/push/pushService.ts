@@ -18,8 +18,8 @@ import {
 } from '../../../shared/push.js';
 import type { FileProblem } from '../../../shared/session.js';
 import { plural } from '../../../shared/text.js';
-import { type AuditEntry, AuditLog } from '../auditLog.js';
-import { listAppFolders, scanRoot } from '../scanRoot.js';
+import { type AuditEntry, AuditLog } from '../history/auditLog.js';
+import { listAppFolders, scanRoot } from '../live/scanRoot.js';
 import { buildPrePushCheck } from './prePushCheck.js';
 import { requestRefresh } from './pushClient.js';
 import { PushHistory } from './pushHistory.js';

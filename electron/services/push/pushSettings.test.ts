@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PUSH_TIMEOUT_MS } from '../../../shared/push.js';
-import { makeTempDir, removeDir } from '../testSupport/fixtures.js';
+import { makeTempDir, removeDir } from '../../../test/support/fixtures.js';
 import { applySettingsPatch, PushSettingsStore, settingsWarnings } from './pushSettings.js';
 
 const FP = Array.from({ length: 32 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase()).join(':');

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir } from '../testSupport/fixtures.js';
+import { makeTempDir, removeDir } from '../../../test/support/fixtures.js';
 import {
   CliSecretStore,
   EncryptedSecretStore,

@@ -1,9 +1,9 @@
 /** Unpushed changes are derived from the audit log and the disk: real actions on real files. */
 import { promises as fs } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../auditLog.js';
-import { SessionActions } from '../sessionActions.js';
-import { makeTempDir, removeDir, writeSession } from '../testSupport/fixtures.js';
+import { makeTempDir, removeDir, writeSession } from '../../../test/support/fixtures.js';
+import type { AuditEntry } from '../history/auditLog.js';
+import { SessionActions } from '../history/sessionActions.js';
 import type { StoredPush } from './pushHistory.js';
 import { computeUnpushed, entriesSince, stateOnDisk } from './unpushedChanges.js';
 

@@ -7,8 +7,8 @@
  */
 import path from 'node:path';
 import type { PushRecord, SessionState, UnpushedChange, UnpushedSummary } from '../../../shared/push.js';
-import type { AuditEntry } from '../auditLog.js';
-import { readSessionFile } from '../sessionReader.js';
+import type { AuditEntry } from '../history/auditLog.js';
+import { readSessionFile } from '../session/sessionReader.js';
 import type { StoredPush } from './pushHistory.js';
 
 /** The entries made after the push (all of them when there was none). */
