@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { ChangeReport } from './changes.js';
+import type { CleanupPreview, CleanupRules } from './cleanup.js';
 import type { WatcherState, WorkspaceDelta } from './deltas.js';
 import type { ErrorShape } from './errors.js';
 import {
@@ -62,6 +63,15 @@ export type ResolvedSessionFilter = z.output<typeof sessionFilterSchema>;
 
 const empty = z.strictObject({});
 
+const cleanupRulesSchema = z.strictObject({
+  superseded: z.boolean().optional(),
+  sameEmail: z.boolean().optional(),
+  staleDays: z.number().int().min(1).max(36_500).nullable().optional(),
+  simulators: z.boolean().optional(),
+  guests: z.boolean().optional(),
+  includePending: z.boolean().optional(),
+}) satisfies z.ZodType<CleanupRules>;
+
 export const requestSchemas = {
   getState: empty,
   openRoot: z.strictObject({ root: z.string().min(1).max(4096), polling: z.boolean().optional() }),
@@ -86,6 +96,22 @@ export const requestSchemas = {
   }),
   /** Every session matching a filter, moved to the trash (Select All + Delete, at any count). */
   deleteMatching: z.strictObject({ filter: sessionFilterSchema, permanent: z.boolean().default(false) }),
+  /** What the clean-up rules propose to remove (docs/cleanup.md); nothing is touched. */
+  previewCleanup: z.strictObject({
+    folder: z.string().min(1).max(255).nullable().default(null),
+    rules: cleanupRulesSchema,
+  }),
+  /**
+   * Moves what a preview proposed, minus the rows the admin unticked, to the trash in one batch.
+   * Refused as a conflict when the candidates are no longer the ones the preview's token names.
+   */
+  cleanup: z.strictObject({
+    folder: z.string().min(1).max(255).nullable().default(null),
+    rules: cleanupRulesSchema,
+    token: z.string().regex(/^[0-9a-f]{32}$/),
+    except: z.array(ref).max(MAX_REFS_PER_REQUEST).default([]),
+    permanent: z.boolean().default(false),
+  }),
   /** Undoes one batch (a notice's Undo), or the latest batch not yet undone (Ctrl/Cmd+Z). */
   undo: z.strictObject({ batch: z.string().uuid().optional() }),
   reveal: z.strictObject({ ref }),
@@ -130,10 +156,12 @@ export interface SessionPage {
 
 export interface SessionDetails {
   summary: SessionSummary;
-  /** The file's JSON, pretty-printed, with every `password` value masked. */
+  /** The file's JSON, pretty-printed, every secret masked (docs/architecture.md, "What the app never shows"). */
   json: string;
   /** Absolute path of the file. */
   path: string;
+  /** Older sessions of the same device in the same app, which this one supersedes. */
+  olderSessions: number;
 }
 
 export interface RevealResult {
@@ -156,6 +184,8 @@ export interface RequestResults {
   setStatusMatching: ChangeReport;
   deleteSessions: ChangeReport;
   deleteMatching: ChangeReport;
+  previewCleanup: CleanupPreview;
+  cleanup: ChangeReport;
   undo: ChangeReport;
   reveal: RevealResult;
   refresh: { changes: number };

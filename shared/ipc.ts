@@ -36,6 +36,8 @@ export const REQUEST_NAMES = [
   'setStatusMatching',
   'deleteSessions',
   'deleteMatching',
+  'previewCleanup',
+  'cleanup',
   'undo',
   'reveal',
   'refresh',

@@ -18,6 +18,7 @@ import type {
 import type { WorkspaceDelta } from '../../shared/deltas.js';
 import { AppError } from '../../shared/errors.js';
 import type { SessionSummary } from '../../shared/session.js';
+import { olderSessionsOf, previewCleanup } from './cleanup/cleanupRules.js';
 import type { FourDServerDouble } from './demo/fourDServerDouble.js';
 import { SessionActions } from './history/sessionActions.js';
 import { SessionQuery, sessionsToCsv } from './live/sessionQuery.js';
@@ -25,6 +26,7 @@ import { Workspace, type WorkspaceOptions } from './live/workspace.js';
 import { PushService } from './push/pushService.js';
 import { CliSecretStore, MemorySecretStore, type SecretStore } from './push/secretStore.js';
 import { RecentRoots } from './recentRoots.js';
+import { maskSecrets } from './session/secretMask.js';
 import { parseSessionBytes } from './session/sessionFile.js';
 import { parseRef } from './session/sessionRefs.js';
 import { readSessionBytes, type TrashFunction } from './session/sessionWriter.js';
@@ -47,17 +49,6 @@ export interface AppServiceOptions {
 }
 
 type Handlers = { [M in RequestName]: (params: ResolvedParams<M>) => Promise<RequestResults[M]> };
-
-/** Masks every value whose key says password, at any depth. */
-function maskPasswords(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskPasswords);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, inner]) =>
-      /passw(or)?d/i.test(key) ? [key, '••••••'] : [key, maskPasswords(inner)],
-    ),
-  );
-}
 
 export class AppService {
   private workspace: Workspace | null = null;
@@ -120,6 +111,24 @@ export class AppService {
     deleteMatching: async ({ filter, permanent }) => {
       this.requireWorkspace();
       const refs = this.query.matching(filter).rows.map((s) => s.ref);
+      if (refs.length === 0) return { batch: null, results: [] };
+      return this.applied(this.requireActions().delete(refs, { permanent }));
+    },
+    previewCleanup: async ({ folder, rules }) => {
+      this.requireWorkspace();
+      return previewCleanup(this.sessionsOf(folder), rules);
+    },
+    cleanup: async ({ folder, rules, token, except, permanent }) => {
+      this.requireWorkspace();
+      const preview = previewCleanup(this.sessionsOf(folder), rules);
+      if (preview.token !== token) {
+        throw new AppError(
+          'conflict',
+          'The sessions changed since the preview: nothing was removed. Preview again.',
+        );
+      }
+      const unticked = new Set(except);
+      const refs = preview.candidates.map((c) => c.ref).filter((ref) => !unticked.has(ref));
       if (refs.length === 0) return { batch: null, results: [] };
       return this.applied(this.requireActions().delete(refs, { permanent }));
     },
@@ -285,7 +294,7 @@ export class AppService {
     if (!summary) throw new AppError('unknown-ref', `No session ${ref} in this folder.`);
     const { bytes } = await readSessionBytes(file);
     const parsed = parseSessionBytes(bytes);
-    const json = parsed.ok ? JSON.stringify(maskPasswords(parsed.json), null, 2) : '';
-    return { summary, json, path: file };
+    const json = parsed.ok ? JSON.stringify(maskSecrets(parsed.json), null, 2) : '';
+    return { summary, json, path: file, olderSessions: olderSessionsOf(this.sessionsOf(folder), summary) };
   }
 }

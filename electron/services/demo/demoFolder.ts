@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Platform } from '../../../shared/session.js';
 import { errnoCode } from '../fsErrors.js';
 import { MAX_SESSION_FILE_BYTES } from '../session/sessionFile.js';
+import { addCleanupCases, type CleanupCaseCounts, type CleanupCasesWritten } from './cleanupCases.js';
 import { Random } from './seededRandom.js';
 
 export interface DemoOptions {
@@ -23,6 +24,8 @@ export interface DemoOptions {
   seed?: number;
   /** Add one broken file of each problem kind to the first app folder (default false). */
   withProblems?: boolean;
+  /** Add known clean-up cases: older sessions of a device, old files, guests (default none). */
+  cleanupCases?: CleanupCaseCounts;
 }
 
 export interface DemoSummary {
@@ -34,6 +37,8 @@ export interface DemoSummary {
   sessions: number;
   /** Broken files written: 6 with `withProblems` (5 where the OS refuses symbolic links), else 0. */
   brokenFiles: number;
+  /** The clean-up cases written, when asked for (their sessions are counted in `sessions`). */
+  cleanupCases?: CleanupCasesWritten;
 }
 
 /**
@@ -749,7 +754,12 @@ export async function writeDemoFolder(root: string, options: DemoOptions = {}): 
     }
   }
 
-  return { root: absoluteRoot, apps: appCount, sessions: sessionCount, brokenFiles };
+  const summary: DemoSummary = { root: absoluteRoot, apps: appCount, sessions: sessionCount, brokenFiles };
+  if (options.cleanupCases) {
+    summary.cleanupCases = await addCleanupCases(absoluteRoot, options.cleanupCases, seed, state.usedIds);
+    summary.sessions += Object.keys(summary.cleanupCases.superseded).length;
+  }
+  return summary;
 }
 
 /** The demo folder of a data directory: made once, reused after. */

@@ -1,0 +1,59 @@
+/**
+ * Clean-up: which sessions a rule proposes to remove, as plain data for every door. The rules run
+ * in the engine (electron/services/cleanup/cleanupRules.ts); nothing is removed without a preview.
+ */
+import type { SessionStatus } from './session.js';
+
+export type CleanupRule = 'superseded' | 'stale' | 'simulator' | 'guest';
+export const CLEANUP_RULES: readonly CleanupRule[] = ['superseded', 'stale', 'simulator', 'guest'];
+
+export interface CleanupRules {
+  /** Older sessions of a device (same app, same `device.id`) that has a newer one. */
+  superseded?: boolean;
+  /** With `superseded`: only when the newer session has the same e-mail too. */
+  sameEmail?: boolean;
+  /** Sessions whose file has not changed for this many days; null or absent: off. */
+  staleDays?: number | null;
+  /** Sessions of simulators. */
+  simulators?: boolean;
+  /** Sessions without an e-mail. */
+  guests?: boolean;
+  /** Pending sessions are never proposed unless this is set. */
+  includePending?: boolean;
+}
+
+export type CleanupReason =
+  | { rule: 'superseded'; newer: string }
+  | { rule: 'stale'; ageDays: number }
+  | { rule: 'simulator' }
+  | { rule: 'guest' };
+
+export interface CleanupCandidate {
+  ref: string;
+  folder: string;
+  status: SessionStatus | null;
+  device: string | null;
+  email: string | null;
+  /** ISO 8601: the file's last change, what "stale" is measured from. */
+  modified: string;
+  /** Whole days since the file's last change. */
+  ageDays: number;
+  reasons: CleanupReason[];
+}
+
+export interface CleanupPreview {
+  /** When the preview was computed (ages are measured from it). */
+  now: string;
+  /** The stale threshold the data suggests (see docs/cleanup.md). */
+  suggestedStaleDays: number;
+  candidates: CleanupCandidate[];
+  counts: {
+    total: number;
+    byRule: Record<CleanupRule, number>;
+    byApp: Record<string, number>;
+    /** Pending sessions a rule matched but that were left out (includePending off). */
+    pendingLeftOut: number;
+  };
+  /** Names this exact set of candidates: `cleanup` refuses to act when the set changed since. */
+  token: string;
+}
