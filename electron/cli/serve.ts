@@ -15,6 +15,9 @@ import { startDemoServer } from '../services/demo/demoServer.js';
 import { startWebServer } from '../web/server.js';
 import type { CliIo } from './io.js';
 
+/** Shorter tokens can be guessed; the default one has 32 characters. */
+const MIN_TOKEN_LENGTH = 16;
+
 /** The built renderer, next to the built CLI (out/node/cli.js → out/renderer). */
 export function defaultRendererDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
@@ -27,7 +30,16 @@ export function registerServeCommand(program: Command, io: CliIo, dataDir: () =>
     .argument('[root]', 'the MobileApps folder to open')
     .option('--port <n>', 'port (0: any free port)', (v) => Number.parseInt(v, 10), 0)
     .option('--host <h>', 'address to bind (default loopback only)', '127.0.0.1')
-    .option('--token <t>', 'access token (default: a new random one)')
+    .option(
+      '--token <t>',
+      `access token, at least ${MIN_TOKEN_LENGTH} characters (default: a new random one)`,
+    )
+    .option(
+      '--allowed-host <name>',
+      'another name this server answers to (a DNS name, a reverse proxy); repeatable',
+      (name: string, names: string[]) => [...names, name],
+      [] as string[],
+    )
     .option('--demo', 'without a root: create a demo folder and open it')
     .option('--polling', 'poll the folder instead of native watching (network shares)')
     .option(
@@ -41,6 +53,7 @@ export function registerServeCommand(program: Command, io: CliIo, dataDir: () =>
           port: number;
           host: string;
           token?: string;
+          allowedHost: string[];
           demo?: boolean;
           polling?: boolean;
           double?: boolean;
@@ -48,6 +61,12 @@ export function registerServeCommand(program: Command, io: CliIo, dataDir: () =>
       ) => {
         if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
           throw new AppError('bad-request', '--port must be a number from 0 to 65535.');
+        }
+        if (options.token !== undefined && options.token.length < MIN_TOKEN_LENGTH) {
+          throw new AppError(
+            'bad-request',
+            `--token must be at least ${MIN_TOKEN_LENGTH} characters (anyone who guesses it can change sessions); leave it out for a random one.`,
+          );
         }
         const rendererDir = defaultRendererDir();
         if (!existsSync(path.join(rendererDir, 'index.html'))) {
@@ -61,28 +80,39 @@ export function registerServeCommand(program: Command, io: CliIo, dataDir: () =>
             createDemo: async () => (await import('../services/demo/demoFolder.js')).ensureDemo(dataDir()),
           },
         });
-        if (root) await service.handlers.openRoot({ root, polling: options.polling === true });
-        else if (options.demo) await service.handlers.openDemo({});
-        const opened = service.state().root;
-        // --demo pushes to the demo's double (AppService starts it); --double gives a folder one.
-        const double = root && opened && options.double ? await startDemoServer(opened, service.push) : null;
-        const doubleUrl =
-          opened && (double || service.state().demo) ? (await service.push.getSettings(opened))?.url : null;
-        if (doubleUrl) io.stderr(`A 4D Server double (not a real 4D Server) answers Push at ${doubleUrl}.\n`);
-        const token = options.token ?? randomBytes(24).toString('base64url');
-        const server = await startWebServer({
-          service,
-          rendererDir,
-          host: options.host,
-          port: options.port,
-          token,
-          log: (message, error) =>
-            io.stderr(`${message}: ${error instanceof Error ? error.message : String(error)}\n`),
-        });
-        if (!LOOPBACK_HOSTS.has(options.host)) {
-          io.stderr(
-            `Warning: listening on ${options.host}, reachable from other machines; anyone with the token can change sessions. Prefer HTTPS through a reverse proxy.\n`,
-          );
+        let double: Awaited<ReturnType<typeof startDemoServer>> | null = null;
+        let server: Awaited<ReturnType<typeof startWebServer>>;
+        try {
+          if (root) await service.handlers.openRoot({ root, polling: options.polling === true });
+          else if (options.demo) await service.handlers.openDemo({});
+          const opened = service.state().root;
+          // --demo pushes to the demo's double (AppService starts it); --double gives a folder one.
+          double = root && opened && options.double ? await startDemoServer(opened, service.push) : null;
+          const doubleUrl =
+            opened && (double || service.state().demo) ? (await service.push.getSettings(opened))?.url : null;
+          if (doubleUrl)
+            io.stderr(`A 4D Server double (not a real 4D Server) answers Push at ${doubleUrl}.\n`);
+          const token = options.token ?? randomBytes(24).toString('base64url');
+          server = await startWebServer({
+            service,
+            rendererDir,
+            host: options.host,
+            allowedHosts: options.allowedHost,
+            port: options.port,
+            token,
+            log: (message, error) =>
+              io.stderr(`${message}: ${error instanceof Error ? error.message : String(error)}\n`),
+          });
+          if (!LOOPBACK_HOSTS.has(options.host)) {
+            io.stderr(
+              `Warning: listening on ${options.host}, reachable from other machines; anyone with the token can change sessions. Prefer HTTPS through a reverse proxy.\n`,
+            );
+          }
+        } catch (error) {
+          // Nothing may keep the process alive after a failed start (a watcher, the double).
+          await double?.close();
+          await service.close();
+          throw error;
         }
         io.stdout(`Mobile Sessions is running at ${server.url}\n`);
         await io.untilInterrupted();

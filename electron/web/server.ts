@@ -10,8 +10,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { type AppEvent, MAX_REQUEST_BYTES } from '../../shared/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
+import { AppError } from '../../shared/errors.js';
 import { LOOPBACK_HOSTS } from '../../shared/text.js';
 import type { AppService } from '../services/appService.js';
 import { dispatch } from '../services/dispatch.js';
@@ -22,6 +24,8 @@ export interface WebServerOptions {
   /** The built renderer (out/renderer). */
   rendererDir: string;
   host: string;
+  /** More host names to answer to (a DNS name of this machine, a reverse proxy's name). */
+  allowedHosts?: readonly string[];
   /** 0: any free port. */
   port: number;
   token: string;
@@ -92,6 +96,48 @@ async function readBody(request: IncomingMessage): Promise<string | null> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A host as it appears in a URL or a Host header: IPv6 in brackets. */
+const urlHost = (host: string): string => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
+
+const WILDCARD_HOSTS: ReadonlySet<string> = new Set(['0.0.0.0', '::', '[::]']);
+
+/**
+ * The names this server answers to, besides those given with --allowed-host: the address it is
+ * bound to; on loopback, the loopback names; on every address (0.0.0.0, ::), this machine's own
+ * addresses and host name too, so `http://<this machine>:port` works and a rebinding name does not.
+ */
+export function ownNames(host: string): string[] {
+  const names = [host];
+  if (LOOPBACK_HOSTS.has(host) || WILDCARD_HOSTS.has(host)) names.push('127.0.0.1', 'localhost', '::1');
+  if (WILDCARD_HOSTS.has(host)) {
+    const hostname = os.hostname().toLowerCase();
+    names.push(hostname, `${hostname}.local`);
+    for (const addresses of Object.values(os.networkInterfaces())) {
+      for (const address of addresses ?? []) names.push(address.address.replace(/%.*$/, ''));
+    }
+  }
+  return [...new Set(names)];
+}
+
+/** Why the server could not listen, in one sentence for the admin. */
+function listenError(error: unknown, host: string, port: number): AppError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${urlHost(host)}:${port}`;
+  if (code === 'EADDRINUSE')
+    return new AppError(
+      'io',
+      `Port ${port} is already in use on ${host}: choose another with --port (0 picks a free one).`,
+    );
+  if (code === 'EADDRNOTAVAIL')
+    return new AppError('io', `${host} is not an address of this machine: choose another --host.`);
+  if (code === 'EACCES')
+    return new AppError(
+      'io',
+      `Not allowed to listen on ${where}: ports below 1024 need privileges; choose another --port.`,
+    );
+  return new AppError('io', `Cannot listen on ${where}: ${(error as Error).message}`);
+}
+
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const log = options.log ?? (() => {});
   let allowedHosts = new Set<string>();
@@ -99,10 +145,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const server = http.createServer(async (request, response) => {
     try {
-      const host = request.headers.host ?? '';
+      const host = (request.headers.host ?? '').toLowerCase();
       if (!allowedHosts.has(host))
         return refuse(response, 403, 'This server only answers to its own address.');
-      const origin = request.headers.origin;
+      const origin = request.headers.origin?.toLowerCase();
       if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ''))) {
         return refuse(response, 403, 'Cross-site requests are refused.');
       }
@@ -168,14 +214,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(listenError(error, options.host, options.port)));
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
-  allowedHosts = new Set([`${hostForUrl}:${port}`]);
-  if (LOOPBACK_HOSTS.has(options.host))
-    for (const name of ['127.0.0.1', 'localhost', '[::1]']) allowedHosts.add(`${name}:${port}`);
+  const hostForUrl = urlHost(options.host);
+  allowedHosts = new Set(
+    [...ownNames(options.host), ...(options.allowedHosts ?? [])].map(
+      (name) => `${urlHost(name.toLowerCase())}:${port}`,
+    ),
+  );
 
   return {
     url: `http://${hostForUrl}:${port}/?token=${options.token}`,
