@@ -44,6 +44,21 @@ module.exports = {
     },
     ...doorRules,
     {
+      name: 'cli-enters-the-engine-by-its-entrance',
+      comment:
+        'The command line is a door over the contract: it reaches the engine through AppService and dispatch only. ' +
+        'Besides them: dataDir (where the history lives), the stores a door chooses for push (secrets from the ' +
+        'environment or a file, as the desktop chooses its keychain; the 4D REST session kept across runs), and the ' +
+        'demo generator and 4D Server double for the local `demo` and `serve --double`.',
+      severity: 'error',
+      from: { path: '^electron/cli/', pathNot: TESTS },
+      to: {
+        path: '^electron/services/',
+        pathNot:
+          '^electron/services/(appService|dispatch|dataDir|push/secretStore|push/restSessions|demo/demoFolder|demo/demoServer)\\.ts$',
+      },
+    },
+    {
       name: 'renderer-imports-only-shared',
       comment: 'The renderer is untrusted: it imports shared/ and itself, never the engine or a door.',
       severity: 'error',

@@ -3,7 +3,13 @@ import { defineConfig } from 'electron-vite';
 
 export default defineConfig({
   main: {
-    build: { outDir: 'out/main', rollupOptions: { input: { index: 'electron/main/index.ts' } } },
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        // The scan's worker thread, found beside the bundle at run time (live/scanPool.ts).
+        input: { index: 'electron/main/index.ts', scanWorker: 'electron/services/live/scanWorker.ts' },
+      },
+    },
   },
   preload: {
     // Sandboxed preloads cannot load ES modules: one CommonJS file.

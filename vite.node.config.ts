@@ -19,6 +19,8 @@ export default defineConfig({
         bench: 'bench/run.ts',
         'bench-writes': 'bench/writes.ts',
         'bench-ui': 'bench/ui.ts',
+        // The scan's worker thread, found beside the bundle at run time (live/scanPool.ts).
+        scanWorker: 'electron/services/live/scanWorker.ts',
       },
       output: {
         entryFileNames: '[name].js',

@@ -1,9 +1,10 @@
 /**
  * The baselines, run in the parent so that they do not inflate the engine child's RSS:
- * `cat` of every file (the floor for reading the bytes at all) and a naive full re-read.
+ * `cat` of every file (the floor for reading the bytes at all), a naive full re-read, and the
+ * stat floor (what any stat-based refresh must do at least: list every folder, lstat every file).
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isSessionFileName } from '../electron/services/session/sessionNames.js';
 
@@ -49,4 +50,20 @@ export function naiveReread(root: string): NaiveRead {
     }
   }
   return { ms: performance.now() - start, sessions };
+}
+
+/** A bare listing of every app folder and an `lstat` of every file in it, on one thread. */
+export function statFloor(root: string): number {
+  const start = performance.now();
+  let files = 0;
+  for (const folder of readdirSync(root, { withFileTypes: true })) {
+    if (!folder.isDirectory() || folder.name.startsWith('.')) continue;
+    const folderPath = path.join(root, folder.name);
+    for (const name of readdirSync(folderPath)) {
+      lstatSync(path.join(folderPath, name));
+      files++;
+    }
+  }
+  if (files === 0) throw new Error(`no files under ${root}`);
+  return performance.now() - start;
 }

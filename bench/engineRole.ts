@@ -4,16 +4,21 @@
  * tracks the refs the parent says the writer will touch, from the deltas alone (no snapshot() in
  * a loop: that is O(n) at 100,000 sessions).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { scanRoot } from '../electron/services/live/scanRoot.js';
 import type { IndexSnapshot } from '../electron/services/live/sessionIndex.js';
+import { SessionQuery } from '../electron/services/live/sessionQuery.js';
 import { Workspace } from '../electron/services/live/workspace.js';
+import { type ResolvedSessionFilter, sessionFilterSchema } from '../shared/contract.js';
 import type { WorkspaceDelta } from '../shared/deltas.js';
 import type { SessionSummary } from '../shared/session.js';
 import {
   absNow,
   type Expected,
   failChild,
+  type LoopDelay,
+  type QueryFigures,
   type SnapshotDiff,
   type StartupResults,
   sendToParent,
@@ -43,8 +48,10 @@ class Tracker {
     this.allMatchedAt = null;
   }
 
-  observe(deltas: WorkspaceDelta[], at: number): void {
-    if (this.expected.size === 0 || this.allMatchedAt !== null) return;
+  /** Returns the refs that reached their expected state for the first time in these deltas. */
+  observe(deltas: WorkspaceDelta[], at: number): string[] {
+    const firstTime: string[] = [];
+    if (this.expected.size === 0 || this.allMatchedAt !== null) return firstTime;
     for (const delta of deltas) {
       if (
         delta.type !== 'session-added' &&
@@ -57,7 +64,10 @@ class Tracker {
       const state = delta.type === 'session-removed' ? 'removed' : delta.session.status;
       if (state === want) {
         this.matching.add(delta.ref);
-        if (!this.firstMatch.has(delta.ref)) this.firstMatch.set(delta.ref, at);
+        if (!this.firstMatch.has(delta.ref)) {
+          this.firstMatch.set(delta.ref, at);
+          firstTime.push(delta.ref);
+        }
         if (delta.type !== 'session-removed' && delta.session.problems.length > 0)
           this.withProblems.add(delta.ref);
       } else {
@@ -69,6 +79,7 @@ class Tracker {
       this.allMatchedAt = at;
       this.onAllMatched?.();
     }
+    return firstTime;
   }
 
   /** Resolves when every ref matches at once, or after `timeoutMs`. */
@@ -222,6 +233,101 @@ async function relaunchPhase(root: string, dataDir: string) {
   };
 }
 
+const filterOf = (input: Partial<ResolvedSessionFilter>) => sessionFilterSchema.parse(input);
+
+/** The table's queries at full size, quiet: what each keystroke and click costs the engine. */
+async function queryPhase(ws: Workspace, query: SessionQuery): Promise<QueryFigures> {
+  const warmStart = performance.now();
+  await query.warmUp();
+  const warmUpMs = performance.now() - warmStart;
+  const sample = ws.sessions(null)[0];
+  const folder = sample?.ref.slice(0, sample.ref.indexOf('/')) ?? null;
+  const word = (sample?.device.description ?? 'iphone').toLowerCase().split(' ')[0] ?? 'iphone';
+  const email = (sample?.email ?? 'someone@example.com').toLowerCase();
+  const steps: { label: string; kind: 'keystroke' | 'click'; filter: ResolvedSessionFilter }[] = [
+    { label: 'All apps', kind: 'click', filter: filterOf({}) },
+    { label: 'one app', kind: 'click', filter: filterOf({ folder }) },
+    { label: 'All apps again', kind: 'click', filter: filterOf({}) },
+  ];
+  for (const search of ['a', '', 'e', '', '1', '', 'x', '', '.', ''])
+    steps.push({ label: `search "${search}"`, kind: 'keystroke', filter: filterOf({ search }) });
+  for (const text of [word, email]) {
+    for (let i = 1; i <= text.length; i++)
+      steps.push({
+        label: `type "${text.slice(0, i)}"`,
+        kind: 'keystroke',
+        filter: filterOf({ search: text.slice(0, i) }),
+      });
+    steps.push({ label: 'clear', kind: 'keystroke', filter: filterOf({}) });
+  }
+  steps.push(
+    { label: 'pending only', kind: 'click', filter: filterOf({ status: 'pending' }) },
+    { label: 'pending, "a"', kind: 'keystroke', filter: filterOf({ status: 'pending', search: 'a' }) },
+    { label: 'all statuses, "a"', kind: 'click', filter: filterOf({ search: 'a' }) },
+    {
+      label: 'sort by e-mail',
+      kind: 'click',
+      filter: filterOf({ search: 'a', sort: { key: 'email', direction: 'asc' } }),
+    },
+    {
+      label: 'sort by e-mail, "ab"',
+      kind: 'keystroke',
+      filter: filterOf({ search: 'ab', sort: { key: 'email', direction: 'asc' } }),
+    },
+    {
+      label: 'sort by e-mail, clear',
+      kind: 'keystroke',
+      filter: filterOf({ sort: { key: 'email', direction: 'asc' } }),
+    },
+    {
+      label: 'sort by device',
+      kind: 'click',
+      filter: filterOf({ sort: { key: 'device', direction: 'desc' } }),
+    },
+  );
+  const timed: QueryFigures['steps'] = [];
+  for (const step of steps) {
+    const start = performance.now();
+    const page = await query.page(step.filter, 0, 100);
+    timed.push({
+      label: step.label,
+      kind: step.kind,
+      ms: performance.now() - start,
+      matching: page.matching,
+    });
+  }
+  // Typing faster than the answers: five keystrokes sent at once, only the last one is wanted.
+  const burst = ['i', 'ip', 'ipa', 'ipad', 'ipad '].map((search) => filterOf({ search }));
+  const burstStart = performance.now();
+  const answers = await Promise.allSettled(burst.map((filter) => query.page(filter, 0, 100)));
+  const burstMs = performance.now() - burstStart;
+  const cancelled = answers.filter(
+    (a) => a.status === 'rejected' && (a.reason as { code?: string }).code === 'cancelled',
+  ).length;
+  await query.page(filterOf({}), 0, 100);
+  return { warmUpMs, steps: timed, burst: { keystrokes: burst.length, cancelled, lastAnsweredMs: burstMs } };
+}
+
+/** The event loop's delay while something happens: what a getState would wait, at worst. */
+class LoopWatch {
+  private readonly histogram = monitorEventLoopDelay({ resolution: 1 });
+
+  start(): void {
+    this.histogram.reset();
+    this.histogram.enable();
+  }
+
+  stop(): LoopDelay {
+    this.histogram.disable();
+    const ms = (ns: number) => ns / 1e6;
+    return {
+      p50: ms(this.histogram.percentile(50)),
+      p99: ms(this.histogram.percentile(99)),
+      max: ms(this.histogram.max),
+    };
+  }
+}
+
 async function startUp(root: string, dataDir: string) {
   const cold = await coldPhase(root, dataDir);
   const { ws, relaunch } = await relaunchPhase(root, dataDir);
@@ -238,11 +344,33 @@ export async function runEngine(root: string, dataDir: string): Promise<void> {
   process.on('disconnect', () => process.exit(1));
   try {
     const { ws, results } = await startUp(root, dataDir);
+    // The table's query, as the app keeps it: it follows the deltas.
+    const query = new SessionQuery((folder) => ws.sessions(folder));
+    ws.subscribe((deltas) => query.apply(deltas));
+    results.queries = await queryPhase(ws, query);
+    noteMemory('queries');
     const tracker = new Tracker();
+    const loop = new LoopWatch();
+    // While the writer works, the table (All apps by e-mail) asks again after each change, as the
+    // window does: when that answer is ready, the change has reached its row.
+    const tableFilter = filterOf({ sort: { key: 'email', direction: 'asc' } });
+    let tracking = false;
+    const rowAt = new Map<string, number>();
+    const requeryMs: number[] = [];
     let lastDeltaAt = performance.now();
     ws.subscribe((deltas) => {
       lastDeltaAt = performance.now();
-      tracker.observe(deltas, absNow());
+      const matched = tracker.observe(deltas, absNow());
+      if (!tracking) return;
+      const start = performance.now();
+      const answered = query.page(tableFilter, 0, 100).then(
+        () => {
+          requeryMs.push(performance.now() - start);
+          return absNow();
+        },
+        () => absNow(),
+      );
+      for (const ref of matched) void answered.then((at) => rowAt.set(ref, at));
     });
 
     const handle = async (message: ToEngine): Promise<void> => {
@@ -252,12 +380,23 @@ export async function runEngine(root: string, dataDir: string): Promise<void> {
           return;
         case 'expect':
           tracker.reset(message.expectations);
+          rowAt.clear();
+          requeryMs.length = 0;
+          await query.page(tableFilter, 0, 100); // the table is open before the writer starts
+          tracking = true;
+          loop.start();
           await sendToParent({ type: 'expect-ok' });
           return;
-        case 'collect':
+        case 'collect': {
           await tracker.settle(message.timeoutMs);
+          await sleep(200); // the last answers of the table
+          tracking = false;
+          const loopDelay = loop.stop();
           await sendToParent({
             type: 'collected',
+            loopDelay,
+            rowAt: [...rowAt],
+            requeryMs: [...requeryMs],
             firstMatch: [...tracker.firstMatch],
             allMatchedAt: tracker.allMatchedAt,
             unmatched: tracker.unmatched(),
@@ -267,6 +406,7 @@ export async function runEngine(root: string, dataDir: string): Promise<void> {
           tracker.reset([]);
           noteMemory(message.phase);
           return;
+        }
         case 'verify': {
           // The engine's peak, before the check below builds a second index of its own.
           const maxRssKB = process.resourceUsage().maxRSS;

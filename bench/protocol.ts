@@ -21,6 +21,21 @@ export type BurstOp =
   | { kind: 'change'; ref: string }
   | { kind: 'remove'; ref: string };
 
+/** The event loop's delay over a phase, ms (monitorEventLoopDelay, 1 ms resolution). */
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export interface QueryFigures {
+  /** Preparing the search texts and the default order, in slices, once the folder is settled. */
+  warmUpMs: number;
+  steps: { label: string; kind: 'keystroke' | 'click'; ms: number; matching: number }[];
+  /** Several keystrokes sent without waiting: the stale ones are cancelled. */
+  burst: { keystrokes: number; cancelled: number; lastAnsweredMs: number };
+}
+
 export interface StartupResults {
   coldMs: number;
   firstRowsMs: number | null;
@@ -39,6 +54,8 @@ export interface StartupResults {
   watcherState: string;
   /** RSS now and peak so far after each start-up step, MB. */
   memory: { step: string; rssMB: number; maxRssMB: number }[];
+  /** The table's queries at full size, after the relaunch (set after start-up). */
+  queries?: QueryFigures;
 }
 
 export interface SnapshotDiff {
@@ -64,6 +81,11 @@ export type FromEngine =
   | { type: 'expect-ok' }
   | {
       type: 'collected';
+      loopDelay: LoopDelay;
+      /** Per ref, when the table's query asked after that delta was answered (absolute time). */
+      rowAt: [string, number][];
+      /** Each re-query of the table during the phase, ms. */
+      requeryMs: number[];
       /** Per ref, the absolute time of the first delta that put it in its expected state. */
       firstMatch: [string, number][];
       /** When every expected ref was in its expected state at once. */

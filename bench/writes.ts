@@ -19,8 +19,8 @@ const CONCURRENCY = 8;
 
 const { values } = parseArgs({
   options: {
-    files: { type: 'string', default: '1000' },
-    rounds: { type: 'string', default: '5' },
+    files: { type: 'string', default: '10000' },
+    rounds: { type: 'string', default: '3' },
     json: { type: 'boolean', default: false },
   },
 });

@@ -1,16 +1,23 @@
 /**
- * One fixture, two front doors: `web` starts the browser mode (`mobile-sessions serve`) on a fresh
- * demo folder and drives it in Chromium; `electron` launches the built app with the same folder,
- * where the Electron binary exists, and skips (saying why) where it does not.
+ * One fixture, two front doors: `web` starts the browser mode (`mobile-sessions serve --double`) on a
+ * fresh demo folder and drives it in Chromium; `electron` launches the built app (`electron . <folder>
+ * --double`) with the same folder, where the Electron binary exists, and skips (saying why) where it
+ * does not. Both push to a 4D Server double.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron, test as base, type ElectronApplication, type Page } from '@playwright/test';
+import {
+  addCleanupCases,
+  type CleanupCaseCounts,
+  type CleanupCasesWritten,
+} from '../electron/services/demo/cleanupCases.js';
 
-const CLI = path.resolve('out/node/cli.js');
+const PROJECT = path.resolve('.');
+const CLI = path.join(PROJECT, 'out/node/cli.js');
 const require = createRequire(import.meta.url);
 
 export function electronBinary(): string | null {
@@ -26,15 +33,40 @@ export interface AppFixture {
   page: Page;
   /** The demo MobileApps folder the app has open. */
   root: string;
+  /** A second folder the app may open (the browser mode allows it too); the test creates it if it needs it. */
+  secondRoot: string;
   dataDir: string;
   door: 'web' | 'electron';
   /** Runs the CLI against the same data directory (to prepare or inspect). */
   cli: (...args: string[]) => string;
+  /** The known clean-up cases written into the demo (`test.use({ cleanupCases })`), else null. */
+  cleanupCases: CleanupCasesWritten | null;
 }
 
-function startServe(root: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, 'serve', root, '--port', '0', '--double'], {
-    env: { ...process.env, MOBILE_SESSIONS_DATA_DIR: dataDir },
+export interface AppOptions {
+  /** Adds known clean-up cases to the demo folder before the app opens it (docs/cleanup.md). */
+  cleanupCases: CleanupCaseCounts | null;
+}
+
+/**
+ * The environment of the app and the CLI: the test's data directory, and an OS trash of its own
+ * beside it (the `trash` package reads XDG_DATA_HOME), so what a spec moves to the Trash goes with
+ * the test's folder instead of piling up in the user's Trash.
+ */
+const doorEnv = (dataDir: string) => ({
+  ...process.env,
+  MOBILE_SESSIONS_DATA_DIR: dataDir,
+  XDG_DATA_HOME: path.join(path.dirname(dataDir), 'xdg-data'),
+});
+
+function startServe(
+  root: string,
+  secondRoot: string,
+  dataDir: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const args = [CLI, 'serve', root, '--port', '0', '--double', '--allow-root', secondRoot];
+  const child = spawn(process.execPath, args, {
+    env: doorEnv(dataDir),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -49,8 +81,9 @@ function startServe(root: string, dataDir: string): Promise<{ url: string; child
   });
 }
 
-export const test = base.extend<{ app: AppFixture }>({
-  app: async ({ browser }, use, testInfo) => {
+export const test = base.extend<{ app: AppFixture } & AppOptions>({
+  cleanupCases: [null, { option: true }],
+  app: async ({ browser, cleanupCases }, use, testInfo) => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does).`);
     const door = testInfo.project.name === 'electron' ? 'electron' : 'web';
     const binary = door === 'electron' ? electronBinary() : null;
@@ -67,33 +100,44 @@ export const test = base.extend<{ app: AppFixture }>({
     if (stable) mkdirSync(stable);
     const work = stable ?? mkdtempSync(path.join(os.tmpdir(), 'ms-e2e-'));
     const root = path.join(work, 'MobileApps');
+    const secondRoot = path.join(work, 'Second', 'MobileApps');
     const dataDir = path.join(work, 'data');
     const cli = (...args: string[]) =>
       execFileSync(process.execPath, [CLI, ...args], {
-        env: { ...process.env, MOBILE_SESSIONS_DATA_DIR: dataDir },
+        env: doorEnv(dataDir),
         encoding: 'utf8',
       });
     cli('demo', root, '--apps', '4', '--sessions', '120', '--seed', '3', '--with-problems');
+    // The cases are added as the demo generator adds them (`writeDemoFolder({ cleanupCases })`),
+    // new ids kept clear of the session ids the demo wrote.
+    const usedIds = new Set(
+      readdirSync(root, { recursive: true }).map((file) => path.basename(String(file))),
+    );
+    const written = cleanupCases ? await addCleanupCases(root, cleanupCases, 3, usedIds) : null;
 
     let page: Page;
     let electronApp: ElectronApplication | null = null;
     let server: ChildProcess | null = null;
     if (door === 'electron') {
       electronApp = await _electron.launch({
-        executablePath: binary as string,
-        args: ['out/main/index.js', root],
-        env: { ...process.env, MOBILE_SESSIONS_DATA_DIR: dataDir },
+        // The app folder, as `npm start` runs it: app.name is the product's ("Electron" for
+        // out/main/index.js, with its profile and single-instance lock in ~/.config/Electron).
+        // No executablePath: Playwright then finds Electron itself and injects its loader, which it
+        // does not do for an executablePath. --double: a 4D Server double to push to, as the web door's.
+        args: ['.', root, '--double'],
+        cwd: PROJECT,
+        env: doorEnv(dataDir),
       });
       page = await electronApp.firstWindow();
     } else {
-      const started = await startServe(root, dataDir);
+      const started = await startServe(root, secondRoot, dataDir);
       server = started.child;
       const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
       page = await context.newPage();
       await page.goto(started.url);
     }
     try {
-      await use({ page, root, dataDir, door, cli });
+      await use({ page, root, secondRoot, dataDir, door, cli, cleanupCases: written });
     } finally {
       await electronApp?.close();
       await page

@@ -121,7 +121,7 @@ test('sets several sessions pending at once, then undoes it', async ({ app }) =>
     expect(JSON.parse(readFileSync(fileOf(app, ref), 'utf8').replace(/^\uFEFF/, '')).status).toBe('pending');
 
   await page.getByRole('button', { name: 'Undo' }).first().click();
-  await expect(page.getByText(/Undone: 2 sessions restored/)).toBeVisible();
+  await expect(page.getByText(/Undone: 2 sessions accepted again/)).toBeVisible();
   expect(refs.map((ref) => readFileSync(fileOf(app, ref), 'utf8'))).toEqual(before);
 });
 
@@ -141,7 +141,7 @@ test("a notice's Undo undoes that notice's change, not a later one", async ({ ap
   await expect(notices).toHaveCount(2);
   // The older notice's Undo: the first session goes back, the second one stays accepted.
   await notices.first().getByRole('button', { name: 'Undo' }).click();
-  await expect(page.getByText(/Undone: 1 session restored/)).toBeVisible();
+  await expect(page.getByText(/Undone: 1 session set back to pending/)).toBeVisible();
   expect(readFileSync(fileOf(app, first.ref), 'utf8')).toBe(firstBefore);
   expect(JSON.parse(readFileSync(fileOf(app, second.ref), 'utf8').replace(/^\uFEFF/, '')).status).toBe(
     'accepted',

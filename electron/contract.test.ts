@@ -1,13 +1,17 @@
 /**
  * One contract suite, run against each front door so they cannot drift apart (architecture,
- * section 5): in-process `dispatch`, the browser-mode server over real HTTP on 127.0.0.1, and the
- * Electron IPC adapter with `electron` replaced by its double. Each door gets its own AppService
- * over its own real temporary MobileApps folder (the same demo, seed 7). Every door's results are
- * recorded, normalised (paths, times, batch ids) and compared at the end: the doors must agree.
+ * section 5): in-process `dispatch`, the browser-mode server over real HTTP on 127.0.0.1, the
+ * Electron IPC adapter with `electron` replaced by its double, and the command line's
+ * `mobile-sessions call <request> <params> --json`, run through the CLI's own program in this
+ * process (and once as the built binary, at the end). Each door gets its own AppService over its
+ * own real temporary MobileApps folder (the same demo, seed 7). Every door's results are recorded,
+ * normalised (paths, times, ids) and compared at the end: the doors must agree.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AppEvent,
@@ -23,6 +27,12 @@ import {
   type SessionPage,
 } from '../shared/contract.js';
 import type { WorkspaceDelta } from '../shared/deltas.js';
+import {
+  type AuditEntry,
+  type HistoryCursor,
+  type HistoryPage,
+  MAX_HISTORY_PAGE,
+} from '../shared/history.js';
 import {
   type DoorFolder,
   FORMULA_EMAIL,
@@ -40,8 +50,10 @@ import {
   treeSnapshot,
   waitFor,
 } from '../test/support/contractFixture.js';
+import { resetElectronDouble } from '../test/support/electronDouble.js';
 import { removeDir } from '../test/support/fixtures.js';
 import { openIpcDoor } from '../test/support/ipcDoor.js';
+import { type CliIo, runCli } from './cli/program.js';
 import { AppService } from './services/appService.js';
 import { writeDemoFolder } from './services/demo/demoFolder.js';
 import { dispatch } from './services/dispatch.js';
@@ -51,6 +63,13 @@ type Call = (method: string, params?: unknown) => Promise<Envelope<unknown>>;
 
 interface Door {
   folder: DoorFolder;
+  /** What AppState.platform says at this door. */
+  platform: AppState['platform'];
+  /**
+   * The command line: every call is a command of its own that opens the folder anew (from the
+   * index cache the one before left), and events come from `watch`, deltas only (no state events).
+   */
+  oneShot: boolean;
   call: Call;
   /** Resolves once events flow to `listener`; to the unsubscribe function. */
   subscribe(listener: (event: AppEvent) => void): Promise<() => void>;
@@ -75,6 +94,8 @@ async function inProcessDoor(): Promise<Door> {
   const logged: unknown[] = [];
   return {
     folder,
+    platform: 'browser',
+    oneShot: false,
     call: (method, params) =>
       dispatch(service, method, params, (message, error) => logged.push({ message, error })),
     subscribe: async (listener) => service.subscribe(listener),
@@ -102,6 +123,8 @@ async function httpDoor(): Promise<Door> {
   const streams = new Set<() => void>();
   return {
     folder,
+    platform: 'browser',
+    oneShot: false,
     call: async (method, params) => {
       const response = await fetch(`${base}/api/${method}`, {
         method: 'POST',
@@ -137,6 +160,7 @@ async function httpDoor(): Promise<Door> {
 }
 
 async function electronDoor(): Promise<Door> {
+  resetElectronDouble(); // an Electron that is ready, as main's is before it opens the window
   const folder = await makeDoorFolder();
   const service = newService(folder);
   const door = await openIpcDoor(service).catch(async (error: unknown) => {
@@ -147,6 +171,8 @@ async function electronDoor(): Promise<Door> {
   });
   return {
     folder,
+    platform: 'browser',
+    oneShot: false,
     call: (method, params) => door.call(method, params),
     subscribe: async (listener) => door.subscribe(listener),
     logged: door.logged,
@@ -157,11 +183,134 @@ async function electronDoor(): Promise<Door> {
   };
 }
 
+/** The command line's platform: the OS it runs on. */
+const CLI_PLATFORM: AppState['platform'] =
+  process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
+
+interface CommandLineRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `mobile-sessions <args>` through the CLI's own program in this process, output captured. */
+async function commandLine(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  io: Partial<CliIo> = {},
+): Promise<CommandLineRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env,
+    untilInterrupted: () => Promise.resolve(),
+    ...io,
+  });
+  return { code, stdout, stderr };
+}
+
+/** The arguments of `call`: the request, its parameters as JSON, the folder the door has open. */
+const callArgs = (method: unknown, params: unknown, root: string | null) => [
+  'call',
+  String(method),
+  JSON.stringify(params ?? {}),
+  '--json',
+  ...(root === null ? [] : ['--root', root]),
+];
+
+async function cliDoor(): Promise<Door> {
+  const folder = await makeDoorFolder();
+  const env = { ...process.env, MOBILE_SESSIONS_DATA_DIR: folder.dataDir };
+  const logged: unknown[] = [];
+  // A command line names its folder in every command: the door remembers the one it opened.
+  let open: string | null = null;
+  const watches = new Set<() => Promise<void>>();
+  return {
+    folder,
+    platform: CLI_PLATFORM,
+    oneShot: true,
+    call: async (method, params) => {
+      const run = await commandLine(callArgs(method, params, open), env);
+      if (run.stderr) logged.push({ message: run.stderr });
+      const envelope = JSON.parse(run.stdout) as Envelope<unknown>;
+      // The exit code says the same as the envelope.
+      if (run.code !== (envelope.ok ? 0 : 1))
+        logged.push({ message: `exit ${run.code} for ${String(method)}` });
+      if (envelope.ok && method === 'openRoot') open = (envelope.result as AppState).root;
+      if (envelope.ok && method === 'closeRoot') open = null;
+      return envelope;
+    },
+    subscribe: async (listener) => {
+      // `mobile-sessions watch <root> --json`: one delta per line, until interrupted.
+      let interrupt = () => {};
+      let watching = () => {};
+      const started = new Promise<void>((resolve) => {
+        watching = resolve;
+      });
+      let buffer = '';
+      const exit = runCli(['watch', folder.root, '--json'], {
+        stdout: (text) => {
+          buffer += text;
+          for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+            const delta = JSON.parse(buffer.slice(0, end)) as WorkspaceDelta;
+            buffer = buffer.slice(end + 1);
+            if (delta.type !== 'watcher-state') listener({ type: 'deltas', deltas: [delta] });
+          }
+        },
+        stderr: (text) => logged.push({ message: `watch: ${text}` }),
+        env,
+        untilInterrupted: () => {
+          watching(); // the folder is open and watched
+          return new Promise<void>((resolve) => {
+            interrupt = resolve;
+          });
+        },
+      });
+      await Promise.race([
+        started,
+        exit.then((code) => {
+          throw new Error(`watch ended (exit ${code}) before it watched`);
+        }),
+      ]);
+      const stop = async () => {
+        watches.delete(stop);
+        interrupt();
+        const code = await exit;
+        if (code !== 0) logged.push({ message: `watch exit ${code}` });
+      };
+      watches.add(stop);
+      return () => void stop();
+    },
+    logged,
+    close: async () => {
+      for (const stop of [...watches]) await stop();
+    },
+  };
+}
+
 const DOORS: [string, () => Promise<Door>][] = [
   ['in-process dispatch', inProcessDoor],
   ['the browser-mode server over HTTP', httpDoor],
   ['the Electron IPC adapter', electronDoor],
+  ['the command line (call --json)', cliDoor],
 ];
+
+/** A history with what differs between doors (ids, undo copies' names) named by position instead. */
+function historyShape(entries: AuditEntry[]): unknown[] {
+  const position = new Map(entries.map((entry, index) => [entry.id, `<entry ${index}>`]));
+  return entries.map((entry) => ({
+    ...entry,
+    id: position.get(entry.id),
+    ...(entry.action === 'undo' ? { undoes: position.get(entry.undoes) ?? '<unknown>' } : {}),
+    ...(entry.action === 'delete' ? { backup: '<backup>' } : {}),
+  }));
+}
 
 /** What each door answered, normalised, step by step. */
 const transcripts = new Map<string, [string, unknown][]>();
@@ -173,7 +322,9 @@ const sessionQuery = (filter: Record<string, unknown>, offset = 0, limit = MAX_R
 });
 const byApp = { key: 'app', direction: 'asc' } as const;
 
-describe.each(DOORS)('the contract through %s', (name, openDoor) => {
+// The command line starts a command per call (tens per test): the time allowed guards against a
+// hang on a busy machine, it measures nothing.
+describe.each(DOORS)('the contract through %s', { timeout: 120_000 }, (name, openDoor) => {
   let door: Door;
   let root: string;
   let folderOf: DoorFolder;
@@ -186,6 +337,8 @@ describe.each(DOORS)('the contract through %s', (name, openDoor) => {
       step,
       normalize(value, { '<root>': root, '<base>': folderOf.base, '<data>': folderOf.dataDir }),
     ]);
+  /** A state without what legitimately differs per door (checked on its own): the platform, the cache. */
+  const doorNeutral = (state: AppState) => ({ ...state, platform: '<door>', openedFrom: undefined });
 
   /** The result of a request that must succeed. */
   async function ok<T>(method: string, params?: unknown): Promise<T> {
@@ -240,21 +393,30 @@ describe.each(DOORS)('the contract through %s', (name, openDoor) => {
   it('answers root-missing before a folder is open', async () => {
     const state = await ok<AppState>('getState');
     expect(state.root).toBeNull();
+    expect(state.platform).toBe(door.platform);
     expect(await failure('listApps')).toBe('root-missing');
     expect(await failure('querySessions', sessionQuery({}))).toBe('root-missing');
-    record('before open', { state, listApps: await failure('listApps') });
+    record('before open', { state: doorNeutral(state), listApps: await failure('listApps') });
   });
 
   it('openRoot opens the folder; getState then shows it, watched', async () => {
     const opened = await ok<AppState>('openRoot', { root });
-    expect(opened).toMatchObject({ root, demo: false, revealKind: 'path', platform: 'browser' });
+    expect(opened).toMatchObject({
+      root,
+      demo: false,
+      revealKind: 'path',
+      platform: door.platform,
+      openedFrom: 'scan',
+    });
     const state = await waitFor(async () => {
       const s = await ok<AppState>('getState');
       return s.watcher.state === 'watching' && s;
     }, 'the watcher to run');
     expect(state).toMatchObject({ root, scan: null });
-    expect(events.some((e) => e.type === 'state' && e.state.root === root)).toBe(true);
-    record('open', { opened: { ...opened, watcher: undefined }, state });
+    // A command line opens the folder anew for each command, from the cache the one before left.
+    expect(state.openedFrom).toBe(door.oneShot ? 'cache' : 'scan');
+    if (!door.oneShot) expect(events.some((e) => e.type === 'state' && e.state.root === root)).toBe(true);
+    record('open', { opened: { ...doorNeutral(opened), watcher: undefined }, state: doorNeutral(state) });
     expect(await ok<string[]>('recentRoots')).toEqual([root]);
   });
 
@@ -424,7 +586,13 @@ describe.each(DOORS)('the contract through %s', (name, openDoor) => {
     expect(again).toEqual({
       batch: null,
       results: [
-        { ref: target, outcome: 'unchanged', statusBefore: 'accepted', statusAfter: 'accepted', error: null },
+        {
+          ref: target,
+          outcome: 'unchanged',
+          statusBefore: 'accepted',
+          statusAfter: 'accepted',
+          error: null,
+        },
       ],
     });
     expect(await bytesOf(target)).toEqual(after);
@@ -521,6 +689,95 @@ describe.each(DOORS)('the contract through %s', (name, openDoor) => {
     record('undo all', { second: { ...second, results: sortByRef(second.results) }, third });
   });
 
+  it('deleteMatching moves every session matching a filter to the trash in one batch; undo restores them', async () => {
+    const android = apps.find((a) => a.platform === 'android') as AppSummary;
+    const filter = { folder: android.folder, status: 'pending' };
+    const page = await ok<SessionPage>('querySessions', sessionQuery({ ...filter, sort: byApp }));
+    const refs = page.rows.map((r) => r.ref);
+    expect(refs.length).toBeGreaterThan(1);
+    const before = new Map<string, { bytes: Buffer; mode: number }>();
+    for (const ref of refs) {
+      before.set(ref, { bytes: await bytesOf(ref), mode: (await fs.stat(fileOf(ref))).mode });
+    }
+    let mark = events.length;
+
+    const report = await ok<ChangeReport>('deleteMatching', { filter });
+    expect(report.batch).toEqual(expect.any(String));
+    expect(sortByRef(report.results)).toEqual(
+      refs.map((ref) => ({
+        ref,
+        outcome: 'deleted',
+        statusBefore: 'pending',
+        statusAfter: null,
+        error: null,
+      })),
+    );
+    for (const ref of refs) {
+      await expect(fs.access(fileOf(ref))).rejects.toThrow(/ENOENT/);
+      await delta(mark, `session-removed for ${ref}`, (d) => d.type === 'session-removed' && d.ref === ref);
+    }
+    expect((await ok<SessionPage>('querySessions', sessionQuery(filter))).matching).toBe(0);
+    // Nothing matches now: nothing is written, nothing recorded.
+    const nothing = await ok<ChangeReport>('deleteMatching', { filter });
+    expect(nothing).toEqual({ batch: null, results: [] });
+
+    // One batch, so one undo brings every one of them back, byte for byte, with its mode.
+    mark = events.length;
+    const undone = await ok<ChangeReport>('undo');
+    expect(sortByRef(undone.results)).toEqual(
+      refs.map((ref) => ({
+        ref,
+        outcome: 'restored',
+        statusBefore: null,
+        statusAfter: 'pending',
+        error: null,
+      })),
+    );
+    for (const ref of refs) {
+      expect(await bytesOf(ref)).toEqual(before.get(ref)?.bytes);
+      expect((await fs.stat(fileOf(ref))).mode).toBe(before.get(ref)?.mode);
+      await delta(mark, `session-added for ${ref}`, (d) => d.type === 'session-added' && d.ref === ref);
+    }
+    expect((await ok<SessionPage>('querySessions', sessionQuery(filter))).matching).toBe(refs.length);
+    expect(await failure('undo')).toBe('nothing-to-undo');
+    record('deleteMatching and undo', {
+      report: { ...report, results: sortByRef(report.results) },
+      nothing,
+      undone: { ...undone, results: sortByRef(undone.results) },
+    });
+  });
+
+  it('readHistory gives every change and undo, oldest first, a page at a time', async () => {
+    const whole = await ok<HistoryPage>('readHistory', {});
+    expect(whole).toMatchObject({ damaged: 0, more: false });
+    const batches = [...new Set(whole.entries.map((e) => e.batch))];
+    // setStatus, setStatusMatching, delete, its undo, the two other undos, deleteMatching, its undo.
+    expect(batches).toHaveLength(8);
+    const actions = whole.entries.map((e) => `${e.action} ${e.ref}`);
+    expect(actions[0]).toBe(`set-status ${target}`);
+    expect(actions.filter((a) => a === `delete ${deleted}`)).toHaveLength(1);
+    expect(whole.entries.filter((e) => e.action === 'undo')).toHaveLength(whole.entries.length / 2);
+    expect(whole.entries.every((e) => e.root === root)).toBe(true);
+
+    // Pages of 3 are slices of the whole; the cursor of the last page waits for what comes next.
+    const paged: AuditEntry[] = [];
+    let from: HistoryCursor | null = null;
+    for (let pages = 0; ; pages++) {
+      expect(pages).toBeLessThan(whole.entries.length);
+      const page: HistoryPage = await ok<HistoryPage>('readHistory', { from, limit: 3 });
+      expect(page.entries.length).toBeLessThanOrEqual(3);
+      paged.push(...page.entries);
+      if (!page.more) break;
+      from = page.next;
+    }
+    expect(paged).toEqual(whole.entries);
+    expect(await ok<HistoryPage>('readHistory', { from: whole.next })).toMatchObject({
+      entries: [],
+      more: false,
+    });
+    record('readHistory', { ...whole, entries: historyShape(whole.entries), next: undefined });
+  });
+
   it('reveal names the file inside the root; the browser hooks reveal nothing', async () => {
     const reveal = await ok<RevealResult>('reveal', { ref: target });
     expect(reveal).toEqual({ path: fileOf(target), revealed: false });
@@ -529,14 +786,23 @@ describe.each(DOORS)('the contract through %s', (name, openDoor) => {
   });
 
   it('refresh finds nothing new once the watcher has caught up; after it, the index is the disk', async () => {
-    expect(await ok<{ changes: number }>('refresh')).toEqual({ changes: 0 });
+    expect(await ok<{ changes: number }>('refresh')).toEqual({ changes: 0, deltas: [] });
     const ref = `${folderOf.extrasFolder}/${FORMULA_SESSION_ID}`;
     const bytes = await bytesOf(ref);
     // Changed behind the app's back: once refresh answers, the index holds the new e-mail, whether
     // refresh or the watcher read it first.
     await fs.writeFile(fileOf(ref), bytes.toString().replace(FORMULA_EMAIL, 'changed@example.org'));
-    const refreshed = await ok<{ changes: number }>('refresh');
+    const refreshed = await ok<{ changes: number; deltas: WorkspaceDelta[] }>('refresh');
     expect(refreshed.changes).toBeLessThanOrEqual(1);
+    // The deltas themselves: what the refresh found, if the watcher had not found it first.
+    expect(refreshed.deltas).toHaveLength(refreshed.changes);
+    for (const found of refreshed.deltas) {
+      expect(found).toMatchObject({
+        type: 'session-changed',
+        ref,
+        session: { email: 'changed@example.org' },
+      });
+    }
     expect((await ok<SessionDetails>('getSession', { ref })).summary.email).toBe('changed@example.org');
     await fs.writeFile(fileOf(ref), bytes);
     await ok('refresh');
@@ -595,6 +861,16 @@ describe.each(DOORS)('the contract through %s', (name, openDoor) => {
       ['permanent as text', 'deleteSessions', { refs: [ref], permanent: 'yes' }],
       ['refs not an array (delete)', 'deleteSessions', { refs: { 0: ref } }],
       ['empty root', 'openRoot', { root: '' }],
+      ['deleteMatching without a filter', 'deleteMatching', {}],
+      ['deleteMatching, unknown filter key', 'deleteMatching', { filter: { colour: 'red' } }],
+      ['deleteMatching, permanent as text', 'deleteMatching', { filter: {}, permanent: 'yes' }],
+      ['history page too large', 'readHistory', { limit: MAX_HISTORY_PAGE + 1 }],
+      ['history cursor not a cursor', 'readHistory', { from: 'the start' }],
+      [
+        'history cursor before the start',
+        'readHistory',
+        { from: { after: { segment: 1, offset: -1 }, waiting: [] } },
+      ],
       ['oversized', 'getSession', { ref: 'a'.repeat(MAX_REQUEST_BYTES + 16) }],
       [
         'oversized refs',
@@ -675,10 +951,10 @@ describe.each(DOORS)('the contract through %s', (name, openDoor) => {
 const sortByRef = <T extends { ref: string }>(rows: T[]) =>
   [...rows].sort((a, b) => (a.ref < b.ref ? -1 : 1));
 
-describe('the three doors', () => {
+describe('the four doors', () => {
   it('give the same results, step by step', () => {
     const [first, ...others] = [...transcripts.entries()];
-    expect(transcripts.size).toBe(3);
+    expect(transcripts.size).toBe(4);
     if (!first) return;
     expect(first[1].length).toBeGreaterThan(10);
     for (const [name, transcript] of others) {
@@ -691,4 +967,81 @@ describe('the three doors', () => {
       }
     }
   });
+});
+
+describe('refresh', () => {
+  it('answers with the deltas it found, not only their count', async () => {
+    const folder = await makeDoorFolder();
+    // Polling whose turn never comes (about 25 days): only the refresh can find what changed.
+    const service = new AppService({
+      dataDir: folder.dataDir,
+      hooks: testHooks('browser', async () => folder.demoRoot),
+      workspace: { pollIntervalMs: 2 ** 31 - 1 },
+    });
+    const result = async <T>(method: string, params: unknown = {}) => {
+      const envelope = await dispatch(service, method, params);
+      if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
+      return envelope.result as T;
+    };
+    try {
+      await result('openRoot', { root: folder.root, polling: true, settled: true });
+      const changed = `${folder.extrasFolder}/${FORMULA_SESSION_ID}`;
+      const removed = `${folder.extrasFolder}/${PASSWORD_SESSION_ID}`;
+      const file = (ref: string) => path.join(folder.root, ...ref.split('/'));
+      const bytes = await fs.readFile(file(changed));
+      await fs.writeFile(file(changed), bytes.toString().replace(FORMULA_EMAIL, 'changed@example.org'));
+      await fs.unlink(file(removed));
+
+      const refreshed = await result<{ changes: number; deltas: WorkspaceDelta[] }>('refresh');
+      expect(refreshed.changes).toBe(refreshed.deltas.length);
+      expect(refreshed.deltas).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            type: 'session-changed',
+            ref: changed,
+            session: expect.objectContaining({ email: 'changed@example.org' }),
+          }),
+          { type: 'session-removed', ref: removed, folder: folder.extrasFolder },
+          expect.objectContaining({ type: 'app-changed', folder: folder.extrasFolder }),
+        ]),
+      );
+      expect(await result('refresh')).toEqual({ changes: 0, deltas: [] });
+    } finally {
+      await service.close();
+      await removeDir(folder.base);
+      await removeDir(folder.dataDir);
+    }
+  });
+});
+
+describe('the built command line', () => {
+  const CLI = path.resolve('out/node/cli.js');
+  const run = promisify(execFile);
+
+  it('answers as the command line run in this process: the same bytes out, the same exit codes', async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does).`);
+    const folder = await makeDoorFolder();
+    try {
+      const env = { ...process.env, MOBILE_SESSIONS_DATA_DIR: folder.dataDir };
+      // A few processes only (each starts Node): no folder, every session, a refused request.
+      const requests: [string, unknown, string | null][] = [
+        ['getState', {}, null],
+        ['querySessions', sessionQuery({ sort: byApp }), folder.root],
+        ['querySessions', sessionQuery({}, 0, MAX_ROWS_PER_QUERY + 1), folder.root],
+      ];
+      for (const [method, params, root] of requests) {
+        const args = callArgs(method, params, root);
+        const here = await commandLine(args, env);
+        const spawned = await run(process.execPath, [CLI, ...args], { env, maxBuffer: 64e6 }).then(
+          ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+          (error: { code: number; stdout: string; stderr: string }) => error,
+        );
+        expect({ code: spawned.code, stdout: spawned.stdout, stderr: spawned.stderr }, method).toEqual(here);
+      }
+    } finally {
+      await removeDir(folder.base);
+      await removeDir(folder.dataDir);
+    }
+    // Processes start slowly on a busy machine: the time allowed is no measure of anything.
+  }, 300_000);
 });

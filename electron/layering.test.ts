@@ -79,13 +79,16 @@ function cruise(files: Record<string, string>): string {
 const exporting = 'export const value = 1;\n';
 const importing = (from: string) => `import { value } from '${from}';\nexport const copy = value;\n`;
 
-describe('folder rules', () => {
+// Each cruise starts dependency-cruiser (seconds, more on a busy machine): the time allowed guards
+// against a hang, it measures nothing.
+describe('folder rules', { timeout: 300_000 }, () => {
   it('a clean layout passes: doors over the engine, the engine over shared', () => {
     expect(
       cruise({
         'shared/contract.ts': exporting,
         'electron/services/engine.ts': importing('../../shared/contract.js'),
-        'electron/cli/door.ts': importing('../services/engine.js'),
+        'electron/services/appService.ts': importing('./engine.js'),
+        'electron/cli/door.ts': importing('../services/appService.js'),
         'electron/main/door.ts': importing('../services/engine.js'),
         'renderer/src/view.ts': importing('../../shared/contract.js'),
       }),
@@ -129,6 +132,44 @@ describe('folder rules', () => {
     expect(
       cruise({ 'electron/web/server.ts': exporting, 'electron/cli/serve.ts': importing('../web/server.js') }),
     ).toMatch(/no dependency violations/);
+  });
+
+  it('the command line enters the engine only by its entrance', () => {
+    // One cruise each way (a cruise takes seconds): every allowed module, then every kind of breach.
+    const entrance = [
+      'appService',
+      'dispatch',
+      'dataDir',
+      'push/secretStore',
+      'push/restSessions',
+      'demo/demoFolder',
+      'demo/demoServer',
+    ];
+    const allowed: Record<string, string> = {};
+    for (const [i, module] of entrance.entries()) {
+      allowed[`electron/services/${module}.ts`] = exporting;
+      allowed[`electron/cli/door${i}.ts`] = importing(`../services/${module}.js`);
+    }
+    // The CLI's tests may reach further (test support, doubles).
+    allowed['electron/services/live/workspace.ts'] = exporting;
+    allowed['electron/cli/door.test.ts'] = importing('../services/live/workspace.js');
+    expect(cruise(allowed)).toMatch(/no dependency violations/);
+
+    const breaches = cruise({
+      'electron/services/live/workspace.ts': exporting,
+      'electron/services/history/sessionActions.ts': exporting,
+      'electron/cli/list.ts': importing('../services/live/workspace.js'),
+      'electron/cli/accept.ts': importing('../services/history/sessionActions.js'),
+      // Not even for a type: what crosses the door is declared in shared/.
+      'electron/services/history/auditLog.ts': 'export interface AuditEntry { id: string }\n',
+      'electron/cli/format.ts':
+        "import type { AuditEntry } from '../services/history/auditLog.js';\nexport const f = (e: AuditEntry) => e.id;\n",
+    });
+    for (const from of ['list', 'accept', 'format']) {
+      expect(breaches).toMatch(
+        new RegExp(`cli-enters-the-engine-by-its-entrance: electron/cli/${from}\\.ts`),
+      );
+    }
   });
 
   it('the renderer imports only shared', () => {

@@ -6,6 +6,9 @@
  *   renderer output and package.json: no sources, tests, maps, docs or command line (out/node);
  * - electron-builder really packs that into app.asar, with a stand-in Electron distribution (the real one
  *   cannot be downloaded here), and flips the fuses the file asks for;
+ * - it makes the deb (with a stand-in fpm): the GUI's own command name, Chromium's sandbox set up on install;
+ * - the packed app, extracted with its own node_modules, passes the boot test (test/support/bootScenarios.ts):
+ *   the production dependencies are all there;
  * - every icon the file names exists, in the sizes it claims.
  * Needs the build output: `npm test` runs `npm run build` first.
  */
@@ -14,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -25,8 +29,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { extractAll } from '@electron/asar';
 import { Arch, build, Platform } from 'electron-builder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeElectronStandIn } from '../test/support/bootMain.js';
+import { describeBoot } from '../test/support/bootScenarios.js';
+import { APP_ID } from './main/appIdentity.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -69,6 +77,8 @@ type Config = Record<string, unknown> & {
 };
 
 const CONFIG_FILE = path.join(root, 'electron-builder.yml');
+/** The desktop app's executable on Linux: not `mobile-sessions`, the command line's name. */
+const EXECUTABLE = 'mobile-sessions-desktop';
 const APP_OUTPUT = ['out/main', 'out/preload', 'out/renderer'];
 
 /** Files under `dir` (relative to the project, `/`-separated), recursively. */
@@ -137,7 +147,7 @@ describe('electron-builder.yml', () => {
     await expect(validateConfiguration(loaded, new DebugLogger(false))).resolves.toBeUndefined();
   });
 
-  it('asks for what the issue requires: ASAR, release fuses, signed mac builds, per-user NSIS, AppImage and deb', () => {
+  it('asks for what the issue requires: ASAR, release fuses, signed mac builds, per-user NSIS, the deb', () => {
     expect(rawConfig).toMatchObject({
       appId: 'com.mobilesessions.app',
       productName: 'Mobile Sessions',
@@ -160,7 +170,9 @@ describe('electron-builder.yml', () => {
       (platform.target as Array<{ target: string }>).map((entry) => entry.target).sort();
     expect(targets(rawConfig.mac)).toEqual(['dmg', 'zip']);
     expect(targets(rawConfig.win)).toEqual(['nsis']);
-    expect(targets(rawConfig.linux)).toEqual(['AppImage', 'deb']);
+    expect(targets(rawConfig.linux)).toEqual(['deb']);
+    expect(rawConfig.linux.executableName).toBe(EXECUTABLE);
+    expect(rawConfig.appId).toBe(APP_ID);
     expect(rawConfig.fileAssociations).toBeUndefined();
   });
 });
@@ -253,17 +265,40 @@ function asarFiles(archive: string): { packed: string[]; unpacked: string[] } {
 }
 type AsarDir = { files: Record<string, AsarDir | { unpacked?: boolean }> };
 
-describe('electron-builder with a stand-in Electron distribution (electronDist)', () => {
-  let sandbox: string;
-  beforeAll(() => {
-    sandbox = mkdtempSync(path.join(os.tmpdir(), 'ms-packaging-'));
-  });
-  afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
+/**
+ * An fpm stand-in (electron-builder runs the one CUSTOM_FPM_PATH names; the real one is a download):
+ * it records the arguments it was given, the package scripts and the desktop entry they name, and
+ * writes an empty package where electron-builder expects one.
+ */
+function writeFpmStandIn(file: string, record: string): void {
+  writeFileSync(
+    file,
+    `#!${process.execPath}
+const fs = require('node:fs');
+const args = process.argv.slice(2);
+const after = (flag) => args[args.indexOf(flag) + 1];
+const desktop = args.find((arg) => arg.includes('=/usr/share/applications/') && arg.endsWith('.desktop'));
+fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({
+  args,
+  afterInstall: fs.readFileSync(after('--after-install'), 'utf8'),
+  afterRemove: fs.readFileSync(after('--after-remove'), 'utf8'),
+  desktopEntry: desktop ? fs.readFileSync(desktop.slice(0, desktop.lastIndexOf('=')), 'utf8') : null,
+}));
+fs.writeFileSync(after('--package'), '');
+`,
+  );
+  chmodSync(file, 0o755);
+}
 
-  it('packs exactly the app and the production dependencies into app.asar and sets the fuses', async () => {
-    const expected = expectedAppFiles();
+describe('electron-builder with a stand-in Electron distribution (electronDist) and a stand-in fpm', () => {
+  let sandbox: string;
+  let output: string;
+  let fpm: { args: string[]; afterInstall: string; afterRemove: string; desktopEntry: string | null };
+  beforeAll(async () => {
+    expectedAppFiles();
+    sandbox = mkdtempSync(path.join(os.tmpdir(), 'ms-packaging-'));
     const electronDist = path.join(sandbox, 'electron');
-    const output = path.join(sandbox, 'dist');
+    output = path.join(sandbox, 'dist');
     // An "unpacked Electron": an executable carrying a stock fuse wire, and an empty resources folder.
     mkdirSync(path.join(electronDist, 'resources'), { recursive: true });
     writeFileSync(
@@ -272,15 +307,31 @@ describe('electron-builder with a stand-in Electron distribution (electronDist)'
       'latin1',
     );
     chmodSync(path.join(electronDist, 'electron'), 0o755);
+    const fpmRecord = path.join(sandbox, 'fpm.json');
+    writeFpmStandIn(path.join(sandbox, 'fpm'), fpmRecord);
 
-    await build({
-      projectDir: root,
-      // Merged into electron-builder.yml, as `npm run dist` does with `-c.electronDist=…`.
-      config: { electronDist, directories: { output } },
-      targets: Platform.LINUX.createTarget('dir', Arch.x64),
-      publish: 'never',
-    });
+    const customFpm = process.env.CUSTOM_FPM_PATH;
+    process.env.CUSTOM_FPM_PATH = path.join(sandbox, 'fpm');
+    try {
+      await build({
+        projectDir: root,
+        // Merged into electron-builder.yml, as `npm run dist` does with `-c.electronDist=…`.
+        config: { electronDist, directories: { output } },
+        targets: Platform.LINUX.createTarget(['dir', 'deb'], Arch.x64),
+        publish: 'never',
+      });
+    } finally {
+      if (customFpm === undefined) delete process.env.CUSTOM_FPM_PATH;
+      else process.env.CUSTOM_FPM_PATH = customFpm;
+    }
+    fpm = JSON.parse(readFileSync(fpmRecord, 'utf8'));
+  }, 180_000);
+  afterAll(() => {
+    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
+  });
 
+  it('packs exactly the app and the production dependencies into app.asar and sets the fuses', () => {
+    const expected = expectedAppFiles();
     const resources = path.join(output, 'linux-unpacked', 'resources');
     const { packed, unpacked } = asarFiles(path.join(resources, 'app.asar'));
     const app = packed.filter((file) => !file.startsWith('node_modules/'));
@@ -305,7 +356,7 @@ describe('electron-builder with a stand-in Electron distribution (electronDist)'
       true,
     );
 
-    const binary = readFileSync(path.join(output, 'linux-unpacked', 'mobile-sessions'), 'latin1');
+    const binary = readFileSync(path.join(output, 'linux-unpacked', EXECUTABLE), 'latin1');
     const wireStart = binary.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 2;
     const wire = binary.slice(wireStart, wireStart + STOCK_FUSES.length);
     const fuses = Object.fromEntries(FUSE_ORDER.map((name, index) => [name, wire[index] === '1']));
@@ -320,7 +371,53 @@ describe('electron-builder with a stand-in Electron distribution (electronDist)'
       // Not configured: left as Electron ships it.
       loadBrowserProcessSpecificV8Snapshot: false,
     });
-  }, 180_000);
+  });
+
+  it("the deb: /usr/bin/mobile-sessions-desktop (not the CLI's name), and a postinst that gives Chromium its sandbox", () => {
+    expect(fpm.args.slice(0, 5)).toEqual(['-s', 'dir', '--force', '-t', 'deb']);
+    expect(fpm.args).toContain(`${path.join(output, 'linux-unpacked')}/=/opt/Mobile Sessions`);
+    expect(fpm.args[fpm.args.indexOf('--name') + 1]).toBe('mobile-sessions');
+    // The GUI's command: never the command line's `mobile-sessions`.
+    expect(fpm.afterInstall).toContain(`'/usr/bin/${EXECUTABLE}'`);
+    expect(fpm.afterInstall).not.toContain("'/usr/bin/mobile-sessions'");
+    expect(fpm.desktopEntry).toMatch(new RegExp(`^Exec="?/opt/Mobile Sessions/${EXECUTABLE}"? %U$`, 'm'));
+    // The sandbox: SUID chrome-sandbox where user namespaces do not work, else the AppArmor profile
+    // that allows them (Ubuntu 24.04 and later).
+    expect(fpm.afterInstall).toMatch(
+      /unshare --user true[\s\S]*chmod 4755 '\/opt\/Mobile Sessions\/chrome-sandbox'/,
+    );
+    expect(fpm.afterInstall).toContain(
+      "APPARMOR_PROFILE_SOURCE='/opt/Mobile Sessions/resources/apparmor-profile'",
+    );
+    expect(fpm.afterInstall).toContain(`APPARMOR_PROFILE_TARGET='/etc/apparmor.d/${EXECUTABLE}'`);
+    const profile = readFileSync(
+      path.join(output, 'linux-unpacked', 'resources', 'apparmor-profile'),
+      'utf8',
+    );
+    expect(profile).toContain(
+      `profile "${EXECUTABLE}" "/opt/Mobile Sessions/${EXECUTABLE}" flags=(unconfined)`,
+    );
+    expect(profile).toMatch(/^\s*userns,$/m);
+    expect(readdirSync(output).filter((file) => /\.(AppImage|snap)$/.test(file))).toEqual([]);
+  });
+
+  describe('the packed app, extracted from app.asar with its own node_modules', () => {
+    let appDir: string | null = null;
+    beforeAll(() => {
+      // Under a node_modules folder: Vitest leaves files there to Node, whose resolution then finds
+      // only what the app carries (no alias, no fall-back on the project's node_modules).
+      appDir = path.join(sandbox, 'node_modules', 'mobile-sessions');
+      extractAll(path.join(output, 'linux-unpacked', 'resources', 'app.asar'), appDir);
+      // Real files, not links into the project: what the packed app requires must be in it.
+      expect(lstatSync(path.join(appDir, 'node_modules')).isSymbolicLink()).toBe(false);
+      expect(existsSync(path.join(appDir, 'node_modules', 'electron'))).toBe(false);
+      writeElectronStandIn(appDir);
+    });
+    describeBoot('booted', () => {
+      if (!appDir) throw new Error('app.asar was not extracted');
+      return appDir;
+    });
+  });
 });
 
 describe('npm run dist (scripts/dist.mjs)', () => {

@@ -15,6 +15,8 @@ export interface ChangeReport {
   /** The batch id in the audit log, null when nothing was recorded. */
   batch: string | null;
   results: ChangeResult[];
+  /** An undo's report: the batch it undid (whose notice then has nothing left to undo). */
+  undid?: string;
 }
 
 export const reportFailed = (report: ChangeReport): boolean =>

@@ -2,10 +2,14 @@
  * Clean-up: which sessions a rule proposes to remove, as plain data for every door. The rules run
  * in the engine (electron/services/cleanup/cleanupRules.ts); nothing is removed without a preview.
  */
-import type { SessionStatus } from './session.js';
+import type { SessionStatus, SessionSummary } from './session.js';
 
 export type CleanupRule = 'superseded' | 'stale' | 'simulator' | 'guest';
 export const CLEANUP_RULES: readonly CleanupRule[] = ['superseded', 'stale', 'simulator', 'guest'];
+
+/** A guest session: one without an e-mail (the guests rule, and the table's Guests filter). */
+export const isGuest = (session: Pick<SessionSummary, 'email'>): boolean =>
+  !session.email || session.email.trim() === '';
 
 export interface CleanupRules {
   /** Older sessions of a device (same app, same `device.id`) that has a newer one. */
@@ -56,4 +60,32 @@ export interface CleanupPreview {
   };
   /** Names this exact set of candidates: `cleanup` refuses to act when the set changed since. */
   token: string;
+}
+
+/** What a candidate's age is, and is not: the window and the command line say the same. */
+export const STALE_AGE_BASIS =
+  "Age is the time since the session's file last changed (its modification time). It is not the device's " +
+  'last request: the 4D Server does not write that to the file.';
+
+export const RULE_LABELS: Record<CleanupRule, string> = {
+  superseded: 'Superseded',
+  stale: 'Stale',
+  simulator: 'Simulators',
+  guest: 'Guests',
+};
+
+/** One reason in words, the same in the window and on the command line. */
+export function reasonText(reason: CleanupReason): string {
+  switch (reason.rule) {
+    case 'superseded': {
+      const id = reason.newer.slice(reason.newer.lastIndexOf('/') + 1);
+      return `older session of this device (newer: ${id.slice(0, 8)}…)`;
+    }
+    case 'stale':
+      return `file unchanged for ${reason.ageDays} ${reason.ageDays === 1 ? 'day' : 'days'}`;
+    case 'simulator':
+      return 'simulator';
+    case 'guest':
+      return 'guest (no e-mail)';
+  }
 }

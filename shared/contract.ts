@@ -9,9 +9,13 @@ import type { ChangeReport } from './changes.js';
 import type { CleanupPreview, CleanupRules } from './cleanup.js';
 import type { WatcherState, WorkspaceDelta } from './deltas.js';
 import type { ErrorShape } from './errors.js';
+import { type HistoryPage, MAX_CURSOR_WAITING, MAX_HISTORY_PAGE } from './history.js';
 import {
+  MAX_PUSH_TIMEOUT_MS,
+  MIN_PUSH_TIMEOUT_MS,
   type PrePushCheck,
   type PushResult,
+  type ServerCertificate,
   type ServerSettingsView,
   serverSettingsPatchSchema,
   type UnpushedSummary,
@@ -49,7 +53,10 @@ export const sessionFilterSchema = z.strictObject({
   status: status.nullable().default(null),
   /** Operating system name as in the files (`iOS`, `iPadOS`, `Android`), case-insensitive. */
   os: z.string().max(50).nullable().default(null),
+  /** true: only simulators; false: only real devices. */
   simulator: z.boolean().nullable().default(null),
+  /** true: only guests (sessions without an e-mail); false: only sessions with one. */
+  guest: z.boolean().nullable().default(null),
   /** Only sessions whose file has problems. */
   problemsOnly: z.boolean().default(false),
   /** null: pending first, then newest first. */
@@ -62,6 +69,10 @@ export type SessionFilter = z.input<typeof sessionFilterSchema>;
 export type ResolvedSessionFilter = z.output<typeof sessionFilterSchema>;
 
 const empty = z.strictObject({});
+const logPosition = z.strictObject({
+  segment: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
 
 const cleanupRulesSchema = z.strictObject({
   superseded: z.boolean().optional(),
@@ -74,7 +85,16 @@ const cleanupRulesSchema = z.strictObject({
 
 export const requestSchemas = {
   getState: empty,
-  openRoot: z.strictObject({ root: z.string().min(1).max(4096), polling: z.boolean().optional() }),
+  openRoot: z.strictObject({
+    root: z.string().min(1).max(4096),
+    polling: z.boolean().optional(),
+    /** Add it to the recent folders (the desktop reopens the last one); a CLI command does not. */
+    remember: z.boolean().optional(),
+    /** Answer once the watcher runs and the index was checked against the disk, not as soon as it is filled. */
+    settled: z.boolean().optional(),
+  }),
+  /** What a folder looks like before it is opened: a MobileApps folder, an app folder, or neither. */
+  inspectFolder: z.strictObject({ root: z.string().min(1).max(4096) }),
   /** Creates a demo folder (and, in the browser mode, a 4D Server double) and opens it. */
   openDemo: empty,
   closeRoot: empty,
@@ -86,7 +106,10 @@ export const requestSchemas = {
     limit: z.number().int().min(1).max(MAX_ROWS_PER_QUERY),
   }),
   getSession: z.strictObject({ ref }),
-  listProblems: empty,
+  /** Where a session sits among the rows matching a filter, in its order (a notification's click). */
+  locateSession: z.strictObject({ filter: sessionFilterSchema, ref }),
+  /** Every file's problems, or one app folder's. */
+  listProblems: z.strictObject({ folder: z.string().min(1).max(255).nullable().optional() }),
   setStatus: z.strictObject({ refs: z.array(ref).min(1).max(MAX_REFS_PER_REQUEST), status }),
   /** Every session matching a filter, as the table shows it ("Accept all 42 matching"). */
   setStatusMatching: z.strictObject({ filter: sessionFilterSchema, status }),
@@ -116,7 +139,20 @@ export const requestSchemas = {
   undo: z.strictObject({ batch: z.string().uuid().optional() }),
   reveal: z.strictObject({ ref }),
   refresh: empty,
-  exportCsv: z.strictObject({ filter: sessionFilterSchema }),
+  /** The open folder's history, a page at a time, oldest first. */
+  readHistory: z.strictObject({
+    /** null: from the start; else the `next` of the page before. */
+    from: z
+      .strictObject({
+        after: logPosition,
+        waiting: z.array(logPosition).max(MAX_CURSOR_WAITING),
+      })
+      .nullable()
+      .default(null),
+    limit: z.number().int().min(1).max(MAX_HISTORY_PAGE).default(MAX_HISTORY_PAGE),
+  }),
+  /** `bom`: start with a UTF-8 byte-order mark, which Excel needs to read UTF-8 (the window sets it on Windows). */
+  exportCsv: z.strictObject({ filter: sessionFilterSchema, bom: z.boolean().optional() }),
   /** The open folder's server settings (never a secret), unpushed changes and last push. */
   getPushState: empty,
   saveServerSettings: z.strictObject({
@@ -125,7 +161,19 @@ export const requestSchemas = {
     secret: z.string().min(1).max(4096).optional(),
   }),
   prePushCheck: empty,
-  push: empty,
+  push: z.strictObject({
+    /** Another endpoint for this push only (the saved authentication still applies). */
+    server: z.string().min(1).max(2048).optional(),
+    /** A secret for this push only; else the one kept for the folder. */
+    secret: z.string().min(1).max(4096).optional(),
+  }),
+  /** Removes the open folder's server settings and the secret kept for it. */
+  forgetServerSettings: empty,
+  /** The certificate a server shows now, to pin it (trust this self-signed server only). */
+  readServerCertificate: z.strictObject({
+    url: z.string().min(1).max(2048),
+    timeoutMs: z.number().int().min(MIN_PUSH_TIMEOUT_MS).max(MAX_PUSH_TIMEOUT_MS).optional(),
+  }),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -141,6 +189,10 @@ export interface AppState {
   /** Where the front door can reveal files: a file manager (desktop) or only show the path (browser). */
   revealKind: 'file-manager' | 'path';
   platform: 'darwin' | 'win32' | 'linux' | 'browser';
+  /** How the open folder's index was filled when it opened: from its cache (a relaunch) or by a scan. */
+  openedFrom?: 'cache' | 'scan';
+  /** The schema sessions are checked with: 4D's own (its file) when a 4D installation was found or given, else the built-in one. */
+  sessionSchema?: { source: 'built-in' | '4d'; file: string | null };
 }
 
 export interface SessionPage {
@@ -173,12 +225,15 @@ export interface RevealResult {
 export interface RequestResults {
   getState: AppState;
   openRoot: AppState;
+  inspectFolder: FolderInspection;
   openDemo: AppState;
   closeRoot: AppState;
   recentRoots: string[];
   listApps: AppSummary[];
   querySessions: SessionPage;
   getSession: SessionDetails;
+  /** The row's index in the filter's order; null when the session does not match the filter. */
+  locateSession: { index: number | null };
   listProblems: FileProblem[];
   setStatus: ChangeReport;
   setStatusMatching: ChangeReport;
@@ -188,12 +243,29 @@ export interface RequestResults {
   cleanup: ChangeReport;
   undo: ChangeReport;
   reveal: RevealResult;
-  refresh: { changes: number };
+  /** What the refresh found changed: the count, and the deltas themselves (also sent as events). */
+  refresh: { changes: number; deltas: WorkspaceDelta[] };
+  readHistory: HistoryPage;
   exportCsv: { fileName: string; csv: string };
   getPushState: PushState;
   saveServerSettings: PushState;
   prePushCheck: PrePushCheck;
   push: PushResult;
+  forgetServerSettings: { root: string; forgotten: boolean };
+  readServerCertificate: ServerCertificate;
+}
+
+/**
+ * What a folder looks like (`inspectFolder`): `mobile-apps` holds folders named like apps;
+ * `app-folder` is one app's folder itself (`parent` is the MobileApps folder it is probably in);
+ * `empty` holds nothing yet; `unrecognised` holds folders none of which is named like an app;
+ * `missing` cannot be read. The doors warn on anything but `mobile-apps` and `empty`.
+ */
+export interface FolderInspection {
+  root: string;
+  kind: 'mobile-apps' | 'app-folder' | 'empty' | 'unrecognised' | 'missing';
+  parent: string | null;
+  message: string;
 }
 
 export interface PushState {

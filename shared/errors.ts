@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'nothing-to-undo'
   | 'already-undone' // that change was undone already (by this window, another one, or the CLI)
   | 'history' // the change could not be recorded in the history first: nothing was touched
+  | 'cancelled' // a table query a newer one replaced before it was answered: drop it, the newer one answers
+  | 'not-allowed' // this door may not do that (the browser mode opening a folder it was not given)
   | 'io'; // the file system refused (permissions, disk full, I/O error)
 
 export interface ErrorShape {

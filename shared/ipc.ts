@@ -2,6 +2,7 @@
  * The Electron IPC surface, declared once for main and preload. No zod here: the preload is
  * bundled for the sandbox and stays small; main validates every message against the contract.
  */
+import type { MenuCommand } from './commands.js';
 import type { AppEvent, RequestName } from './contract.js';
 
 export const IPC = {
@@ -25,12 +26,14 @@ export const IPC = {
 export const REQUEST_NAMES = [
   'getState',
   'openRoot',
+  'inspectFolder',
   'openDemo',
   'closeRoot',
   'recentRoots',
   'listApps',
   'querySessions',
   'getSession',
+  'locateSession',
   'listProblems',
   'setStatus',
   'setStatusMatching',
@@ -41,11 +44,14 @@ export const REQUEST_NAMES = [
   'undo',
   'reveal',
   'refresh',
+  'readHistory',
   'exportCsv',
   'getPushState',
   'saveServerSettings',
   'prePushCheck',
   'push',
+  'forgetServerSettings',
+  'readServerCertificate',
 ] as const satisfies readonly RequestName[];
 
 /** A context menu as plain data: the renderer builds it, main shows it natively, the chosen id comes back. */
@@ -61,20 +67,11 @@ export interface ConfirmModel {
   destructive?: boolean;
 }
 
-/** What the application menu asks the renderer to do. */
-export type MenuCommand =
-  | 'open-folder'
-  | 'refresh'
-  | 'show-problems'
-  | 'accept'
-  | 'set-pending'
-  | 'reveal'
-  | 'move-to-trash'
-  | 'undo'
-  | 'push-setup'
-  | 'close-folder'
-  /** A notification was clicked: select this session. */
-  | 'focus-session';
+/**
+ * What the application menu (or a notification's click, `focus-session`) asks the renderer to do:
+ * the commands of the one vocabulary (shared/commands.ts) that the main process may send.
+ */
+export type { MenuCommand };
 
 export interface MenuCommandMessage {
   command: MenuCommand;

@@ -17,6 +17,20 @@ export const MIN_PUSH_TIMEOUT_MS = 100;
 export const MAX_PUSH_TIMEOUT_MS = 600_000;
 export const DEFAULT_LOGIN_FUNCTION = 'authentify';
 
+/** Whether a URL's host is this machine (127.0.0.0/8, ::1, localhost): traffic that never leaves it. */
+export const isLoopbackHost = (hostname: string): boolean =>
+  hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
+
+/**
+ * The warning for a push whose secret would travel in clear (plain http:// to another machine),
+ * or null: the settings show it, and a push to a `--server` given for one run prints it too.
+ */
+export function cleartextWarning(settings: { url: string; auth: PushAuthKind }): string | null {
+  const url = new URL(settings.url);
+  if (url.protocol !== 'http:' || settings.auth === 'none' || isLoopbackHost(url.hostname)) return null;
+  return `The ${settings.auth === 'rest-login' ? 'password' : 'secret'} is sent unencrypted over http:// to ${url.host}: use https:// (docs/push.md, "Securing it").`;
+}
+
 /** A SHA-256 certificate fingerprint as OpenSSL and Node print it: 32 hex bytes, colon-separated. */
 export const FINGERPRINT_PATTERN = /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/;
 
@@ -173,8 +187,10 @@ export type PushFailureKind =
   | 'tls-untrusted' // the certificate is not trusted (self-signed, unknown issuer, wrong name, expired)
   | 'tls-changed' // the pinned certificate is not the one the server shows now
   | 'tls-handshake' // TLS failed for another reason (plain HTTP port, protocol mismatch)
-  | 'credentials-refused' // 401 or 403, or the login function said no
-  | 'endpoint-missing' // 404: the 4D code is not installed at that URL
+  | 'credentials-refused' // the secret or the login was refused (401, or the login function said no)
+  | 'not-allowed' // 4D's permissions (roles.json) refuse to run the function for this session
+  | 'no-licence' // no 4D Client licence is free for the REST session
+  | 'endpoint-missing' // the 4D code is not installed or not loaded at that URL (404, "Cannot find singleton")
   | 'timeout'
   | 'redirect' // 3xx: the URL is not the endpoint's final address
   | 'bad-answer' // not JSON, or not the expected shape

@@ -146,7 +146,7 @@ describe('a data directory the user may not write', () => {
 
     const accept = await cli(['accept', root, session.ref], { asNobody: true });
     expect(accept.code).toBe(1);
-    expect(accept.stdout).toMatch(REFUSED);
+    expect(accept.stderr).toMatch(REFUSED);
     expectNoCrash(accept);
     expect(await fs.readFile(session.file)).toEqual(before);
     expect(await fs.readdir(path.join(root, IOS_FOLDER))).toEqual([session.id]);
@@ -168,12 +168,12 @@ describe('a data directory the user may not write', () => {
 
     const accept = await cli(['accept', root, second.ref], { asNobody: true });
     expect(accept.code).toBe(1);
-    expect(accept.stdout).toMatch(REFUSED);
+    expect(accept.stderr).toMatch(REFUSED);
     expectNoCrash(accept);
 
     const undo = await cli(['undo', root], { asNobody: true });
     expect(undo.code).toBe(1);
-    expect(undo.stdout).toMatch(REFUSED);
+    expect(undo.stderr).toMatch(REFUSED);
     expectNoCrash(undo);
     expect([await fs.readFile(first.file), await fs.readFile(second.file)]).toEqual(before);
 
@@ -202,7 +202,7 @@ describe('a data directory the user may not write', () => {
       const before = await fs.readFile(second.file);
       const accept = await cli(['accept', root, second.ref], { asNobody: true });
       expect(accept.code).toBe(1);
-      expect(accept.stdout).toMatch(REFUSED);
+      expect(accept.stderr).toMatch(REFUSED);
       expectNoCrash(accept);
       expect(await fs.readFile(second.file)).toEqual(before);
     },
@@ -299,13 +299,13 @@ describe('a full disk under the data directory', () => {
 
       const accept = await cli(['accept', root, b.ref]);
       expect(accept.code).toBe(1);
-      expect(accept.stdout).toMatch(DISK_FULL);
+      expect(accept.stderr).toMatch(DISK_FULL);
       expectNoCrash(accept);
       expect(await fs.readFile(b.file)).toEqual(original[1]);
 
       const undo = await cli(['undo', root]);
       expect(undo.code).toBe(1);
-      expect(undo.stdout).toMatch(DISK_FULL);
+      expect(undo.stderr).toMatch(DISK_FULL);
       expectNoCrash(undo);
       expect(await fs.readFile(a.file)).toEqual(acceptedA);
 

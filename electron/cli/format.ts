@@ -2,39 +2,44 @@
 
 import type { ChangeReport } from '../../shared/changes.js';
 import type { WorkspaceDelta } from '../../shared/deltas.js';
-import type { FileProblem, SessionSummary } from '../../shared/session.js';
+import type { AuditEntry } from '../../shared/history.js';
+import type { AppSummary, FileProblem, SessionSummary } from '../../shared/session.js';
 import { osLabel as osLabelOf, plural } from '../../shared/text.js';
-import type { AuditEntry } from '../services/history/auditLog.js';
-import type { AppScan } from '../services/live/scanRoot.js';
+import { terminalField as field } from './terminalText.js';
 
 const osLabel = (session: SessionSummary) => osLabelOf(session, '-');
+
+/** A path as a shell argument: as is when safe, else single-quoted (for commands the CLI suggests). */
+export const shellArgument = (text: string): string =>
+  /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 
 /** What `--json` prints: one pretty JSON document and a newline. */
 export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-export function formatApps(apps: AppScan[]): string {
-  const lines: string[] = [];
-  for (const app of apps) {
-    const team = app.teamId ? `, team ${app.teamId}` : '';
-    lines.push(
-      `${app.name} (${app.folder}) — ${app.platform ?? 'unknown platform'}${team}: ${plural(app.counts.sessions, 'session')}, ` +
-        `${app.counts.pending} pending, ${plural(app.counts.problems, 'problem')}`,
-    );
-    for (const s of app.sessions) {
-      const flags = [
-        s.device.simulator ? 'simulator' : '',
-        s.problems.length ? `problems: ${s.problems.map((p) => p.code).join(',')}` : '',
-      ]
-        .filter(Boolean)
-        .join('; ');
-      lines.push(
-        `  ${(s.status ?? '?').padEnd(8)}  ${(s.device.description ?? '-').padEnd(26)}  ${osLabel(s).padEnd(22)}  ` +
-          `${(s.email || '(guest)').padEnd(28)}  ${s.ref}${flags ? `  [${flags}]` : ''}`,
-      );
-    }
-  }
-  return lines.length ? `${lines.join('\n')}\n` : 'No app folders.\n';
+/** An app's line in `list`: name, folder, platform, team and counts. */
+export function formatAppLine(app: AppSummary): string {
+  const team = app.teamId ? `, team ${app.teamId}` : '';
+  return (
+    `${field(app.name)} (${field(app.folder)}) — ${app.platform ?? 'unknown platform'}${team}: ${plural(app.counts.sessions, 'session')}, ` +
+    `${app.counts.pending} pending, ${plural(app.counts.problems, 'problem')}\n`
+  );
 }
+
+/** A session's line in `list`, under its app's. */
+export function formatSessionLine(s: SessionSummary): string {
+  const flags = [
+    s.device.simulator ? 'simulator' : '',
+    s.problems.length ? `problems: ${s.problems.map((p) => p.code).join(',')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return (
+    `  ${field(s.status ?? '?').padEnd(8)}  ${field(s.device.description ?? '-').padEnd(26)}  ${field(osLabel(s)).padEnd(22)}  ` +
+    `${field(s.email || '(guest)').padEnd(28)}  ${s.ref}${flags ? `  [${flags}]` : ''}\n`
+  );
+}
+
+export const NO_APP_FOLDERS = 'No app folders.\n';
 
 export function formatProblems(problems: FileProblem[]): string {
   if (problems.length === 0) return 'No problems: the server will load every session.\n';
@@ -42,25 +47,42 @@ export function formatProblems(problems: FileProblem[]): string {
   return `${lines.join('\n')}\n${plural(problems.length, 'problem')}.\n`;
 }
 
-export function formatReport(report: ChangeReport): string {
-  const lines = report.results.map((r) => {
+/**
+ * A change's report in words, split by where it goes: what happened on stdout, what could not be
+ * done (unknown, `../`, empty references; failed writes) on stderr.
+ */
+export function formatReport(
+  report: ChangeReport,
+  options: { permanent?: boolean } = {},
+): { results: string; errors: string } {
+  const results: string[] = [];
+  const errors: string[] = [];
+  for (const r of report.results) {
     switch (r.outcome) {
       case 'changed':
-        return `${r.ref}: ${r.statusBefore} → ${r.statusAfter}`;
+        results.push(`${r.ref}: ${r.statusBefore} → ${r.statusAfter}`);
+        break;
       case 'unchanged':
-        return r.error
-          ? `${r.ref}: ${r.error.message}`
-          : `${r.ref}: already ${r.statusAfter}, nothing written`;
+        if (r.error) errors.push(`${field(r.ref)}: ${r.error.message}`);
+        else results.push(`${r.ref}: already ${r.statusAfter}, nothing written`);
+        break;
       case 'deleted':
-        return `${r.ref}: deleted (undo restores it)`;
+        results.push(
+          options.permanent
+            ? `${r.ref}: deleted permanently (undo restores it from the app's copy)`
+            : `${r.ref}: moved to the trash (undo restores it)`,
+        );
+        break;
       case 'restored':
-        return `${r.ref}: restored${r.statusAfter ? ` (${r.statusAfter})` : ''}`;
+        results.push(`${r.ref}: restored${r.statusAfter ? ` (${r.statusAfter})` : ''}`);
+        break;
       case 'failed':
-        return `${r.ref}: not changed: ${r.error?.message ?? 'unknown error'}`;
+        errors.push(`${field(r.ref)}: not changed: ${r.error?.message ?? 'unknown error'}`);
+        break;
     }
-    return '';
-  });
-  return `${lines.join('\n')}\n`;
+  }
+  const text = (lines: string[]) => (lines.length ? `${lines.join('\n')}\n` : '');
+  return { results: text(results), errors: text(errors) };
 }
 
 /** One line of `log`. */
@@ -94,7 +116,7 @@ export function formatDelta(delta: WorkspaceDelta): string | null {
       const s = delta.session;
       const mark = delta.type === 'session-added' ? '+' : '~';
       const problems = s.problems.length ? `  [problems: ${s.problems.map((p) => p.code).join(',')}]` : '';
-      return `${mark} ${delta.ref}  ${s.status ?? '?'}  ${s.device.description ?? '-'}  ${s.email || '(guest)'}${problems}`;
+      return `${mark} ${delta.ref}  ${field(s.status ?? '?')}  ${field(s.device.description ?? '-')}  ${field(s.email || '(guest)')}${problems}`;
     }
     case 'session-removed':
       return `- ${delta.ref}`;
@@ -103,7 +125,7 @@ export function formatDelta(delta: WorkspaceDelta): string | null {
         ? delta.problems.map((p) => `! ${delta.path}: ${p.code}: ${p.message}`).join('\n')
         : `✓ ${delta.path}: no longer a problem`;
     case 'app-added':
-      return `+ app ${delta.folder} (${delta.app.name})`;
+      return `+ app ${field(delta.folder)} (${field(delta.app.name)})`;
     case 'app-removed':
       return `- app ${delta.folder}`;
     case 'app-changed':

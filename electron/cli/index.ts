@@ -12,8 +12,15 @@ const exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   untilInterrupted: () =>
     new Promise((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
+      // A signal listener does not keep Node running: when the watched folder goes away its
+      // watchers close, and with nothing else pending Node would end `watch` (exit 13).
+      const keepAlive = setInterval(() => {}, 1 << 30);
+      const done = () => {
+        clearInterval(keepAlive);
+        resolve();
+      };
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
     }),
 });
 // Not process.exit(): let stdout drain when it is a pipe.

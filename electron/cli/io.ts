@@ -5,4 +5,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Resolves when the user interrupts a long-running command (Ctrl+C). */
   untilInterrupted: () => Promise<void>;
+  /** `--force`: open a folder that does not look like a MobileApps folder. */
+  force?: boolean;
+  /** `--schema`: 4D's mobileSessionSchema.json (or a 4D application folder) to check sessions with. */
+  schema?: string;
 }

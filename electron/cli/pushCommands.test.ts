@@ -5,7 +5,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeCompanyCa } from '../../test/support/companyCa.js';
 import { IOS_FOLDER, makeTempDir, removeDir, writeFile, writeSession } from '../../test/support/fixtures.js';
+import { startTestProxy } from '../../test/support/httpProxy.js';
 import {
   makeSelfSignedCert,
   opensslMissing,
@@ -182,7 +184,7 @@ describe('mobile-sessions push', () => {
       MOBILE_SESSIONS_PUSH_SECRET: 'nope',
     });
     expect(refused.exit).toBe(1);
-    expect(refused.stderr).toMatch(/refused the credentials \(HTTP 401\)/);
+    expect(refused.stderr).toMatch(/refused the secret \(HTTP 401\)/);
 
     const file = path.join(dataDir, 'secret.txt');
     await fs.writeFile(file, 's3cret\n');
@@ -193,6 +195,42 @@ describe('mobile-sessions push', () => {
     expect(leaky.stderr).toMatch(/chmod 600/);
     await fs.chmod(file, 0o600);
     expect((await cli(['push', root, '--secret-file', file])).exit).toBe(0);
+  });
+
+  it('warns, as `server` does, when --server sends the secret in clear to another machine', async () => {
+    const saved = process.env.HTTP_PROXY;
+    const proxy = await startTestProxy();
+    try {
+      await writeSession(root);
+      const d = await startDouble();
+      // Only the proxy can reach "fourd.test": the push goes through HTTP_PROXY, as curl's would.
+      process.env.HTTP_PROXY = proxy.url;
+      const url = `http://fourd.test:${new URL(d.origin).port}/mobile-sessions/refresh`;
+      const { exit, stderr } = await cli(['push', root, '--server', url], SECRET);
+      expect(exit).toBe(0);
+      expect(stderr).toContain(
+        `warning: The secret is sent unencrypted over http:// to fourd.test:${new URL(d.origin).port}`,
+      );
+      expect(proxy.records.map((r) => r.target)).toEqual([url]);
+      const local = await cli(['push', root, '--server', d.handlerUrl], SECRET);
+      expect(local.exit).toBe(0);
+      expect(local.stderr).not.toMatch(/unencrypted/);
+    } finally {
+      if (saved === undefined) delete process.env.HTTP_PROXY;
+      else process.env.HTTP_PROXY = saved;
+      await proxy.close();
+    }
+  });
+
+  it('logs in once for many runs with rest-login: the 4D session is kept, owner-only, in the data directory', async () => {
+    await writeSession(root);
+    double = await FourDServerDouble.start({ root, secret: 's3cret', licences: 1 });
+    await cli(['server', root, '--url', double.restUrl, '--auth', 'rest-login', '--user', 'mobile-sessions']);
+    for (let i = 0; i < 3; i += 1) expect((await cli(['push', root], SECRET)).exit).toBe(0);
+    expect(double.web.logins).toBe(1);
+    const file = path.join(dataDir, 'push-sessions.json');
+    expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
+    expect(await fs.readFile(file, 'utf8')).not.toContain('s3cret');
   });
 
   it('exits 1 when the server is unreachable', async () => {
@@ -220,6 +258,26 @@ describe.skipIf(noOpenssl !== null)(
     });
     afterAll(async () => {
       await removeDir(certDir);
+    });
+
+    it('--ca trusts the company authority that signed the server certificate', async () => {
+      await writeSession(root);
+      const company = makeCompanyCa(certDir);
+      double = await FourDServerDouble.start({ root, secret: 's3cret', tls: company });
+      const untrusted = await cli(['push', root, '--server', double.handlerUrl], SECRET);
+      expect(untrusted.exit).toBe(1);
+      expect(untrusted.stderr).toMatch(/not trusted: its issuer is unknown/);
+      const trusted = await cli(
+        ['push', root, '--server', double.handlerUrl, '--ca', company.caFile],
+        SECRET,
+      );
+      expect(trusted.exit).toBe(0);
+      const wrong = await cli(
+        ['push', root, '--server', double.handlerUrl, '--ca', path.join(certDir, 'nope.pem')],
+        SECRET,
+      );
+      expect(wrong.exit).toBe(1);
+      expect(wrong.stderr).toMatch(/Cannot read the CA file/);
     });
 
     it('pins the certificate the server shows, then pushes over HTTPS', async () => {

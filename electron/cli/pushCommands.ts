@@ -4,10 +4,10 @@
  * (with the reason), 2 usage error (commander), 3 the server reloaded but reported errors for
  * files it dropped (as `check` exits 3 when it finds problems).
  */
-import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { AppError } from '../../shared/errors.js';
 import {
+  cleartextWarning,
   MAX_PUSH_TIMEOUT_MS,
   MIN_PUSH_TIMEOUT_MS,
   type PrePushCheck,
@@ -15,17 +15,16 @@ import {
   type PushAuthKind,
   type PushFix,
   type PushResult,
+  type ServerCertificate,
   type ServerSettingsPatch,
   type ServerSettingsView,
   type SessionState,
   type UnpushedChange,
 } from '../../shared/push.js';
-import { shellArgument } from '../services/push/pushClient.js';
-import { PushService } from '../services/push/pushService.js';
-import { CliSecretStore, PUSH_SECRET_ENV } from '../services/push/secretStore.js';
-import type { ServerCertificate } from '../services/push/serverCertificate.js';
+import { PUSH_SECRET_ENV } from '../services/push/secretStore.js';
+import { withFolder } from './engine.js';
 import { EXIT } from './exitCodes.js';
-import { json } from './format.js';
+import { json, shellArgument } from './format.js';
 import type { CliIo } from './io.js';
 
 const timeoutMs = (value: string) => {
@@ -151,6 +150,7 @@ interface PushCommandOptions {
   server?: string;
   token?: string;
   secretFile?: string;
+  ca?: string;
   dryRun?: boolean;
   json?: boolean;
 }
@@ -168,17 +168,7 @@ interface ServerCommandOptions {
   json?: boolean;
 }
 
-export function registerPushCommands(
-  program: Command,
-  io: CliIo,
-  setExit: (code: number) => void,
-  dataDir: () => string,
-): void {
-  const serviceFor = (secretFile?: string) => {
-    const secrets = new CliSecretStore({ env: io.env, secretFile: secretFile ?? null });
-    return { service: new PushService({ dataDir: dataDir(), secrets }), secrets };
-  };
-
+export function registerPushCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('push')
     .description(
@@ -191,39 +181,58 @@ export function registerPushCommands(
       `the secret for this push; prefer ${PUSH_SECRET_ENV} or --secret-file (an option lands in shell history)`,
     )
     .option('--secret-file <file>', 'read the secret from this file (it must be readable by you only)')
+    .option(
+      '--ca <file>',
+      'also trust the certificate authorities in this PEM file (a company CA); HTTPS_PROXY and NO_PROXY are honoured',
+    )
     .option('--dry-run', 'only the pre-push check: what the server would do; nothing is sent')
     .option('--json', 'JSON for scripts')
     .action(async (root: string, options: PushCommandOptions) => {
-      const absolute = path.resolve(root);
-      const { service } = serviceFor(options.secretFile);
-      if (options.dryRun) {
-        const check = await service.check(absolute);
-        io.stdout(options.json ? json(check) : formatCheck(check));
-        return;
-      }
-      if (options.token !== undefined) {
+      if (!options.dryRun && options.token !== undefined) {
         io.stderr(
           `mobile-sessions: warning: --token puts the secret in your shell history and the process list; prefer ${PUSH_SECRET_ENV} or --secret-file.\n`,
         );
       }
-      const check = await service.check(absolute);
-      if (!options.json) io.stdout(formatCheck(check));
-      const problems = check.drop.flatMap((file) => file.problems.map((p) => ({ path: file.path, ...p })));
-      const result = await service.push(absolute, {
-        ...(options.server !== undefined ? { server: options.server } : {}),
-        ...(options.token !== undefined ? { secret: options.token } : {}),
-        problems,
-      });
-      if (options.json) {
-        io.stdout(json({ check, result }));
-      } else if (result.outcome === 'failed') {
-        io.stderr(`mobile-sessions: ${formatResult(result)}`);
-      } else {
-        io.stdout(formatResult(result));
-      }
-      if (result.outcome === 'failed') setExit(EXIT.failure);
-      // Reloaded, but the server dropped files: exit 3, as `check` does when it finds problems.
-      else if (result.outcome === 'reloaded-with-errors') setExit(EXIT.problems);
+      await withFolder(
+        io,
+        root,
+        async (engine) => {
+          const check = await engine.request('prePushCheck', {});
+          if (options.dryRun) {
+            io.stdout(options.json ? json(check) : formatCheck(check));
+            return;
+          }
+          if (!options.json) io.stdout(formatCheck(check));
+          // As `server` warns about its URL, so does a push to a --server given for this run.
+          if (options.server !== undefined && URL.canParse(options.server)) {
+            const { settings } = await engine.request('getPushState', {});
+            const secretGiven =
+              options.token !== undefined ||
+              options.secretFile !== undefined ||
+              Boolean(io.env[PUSH_SECRET_ENV]);
+            const warning = cleartextWarning({
+              url: options.server,
+              auth: settings?.auth ?? (secretGiven ? 'bearer' : 'none'),
+            });
+            if (warning) io.stderr(`mobile-sessions: warning: ${warning}\n`);
+          }
+          const result = await engine.request('push', {
+            ...(options.server !== undefined ? { server: options.server } : {}),
+            ...(options.token !== undefined ? { secret: options.token } : {}),
+          });
+          if (options.json) {
+            io.stdout(json({ check, result }));
+          } else if (result.outcome === 'failed') {
+            io.stderr(`mobile-sessions: ${formatResult(result)}`);
+          } else {
+            io.stdout(formatResult(result));
+          }
+          if (result.outcome === 'failed') setExit(EXIT.failure);
+          // Reloaded, but the server dropped files: exit 3, as `check` does when it finds problems.
+          else if (result.outcome === 'reloaded-with-errors') setExit(EXIT.problems);
+        },
+        { secretFile: options.secretFile ?? null, caFile: options.ca ?? null },
+      );
     });
 
   program
@@ -250,65 +259,62 @@ export function registerPushCommands(
     .option('--show', 'show the settings (the default when nothing is changed)')
     .option('--json', 'JSON for scripts')
     .action(async (root: string, options: ServerCommandOptions) => {
-      const absolute = path.resolve(root);
-      const { service, secrets } = serviceFor();
-      if (options.forget) {
-        const had = await service.forgetSettings(absolute);
-        io.stdout(
-          options.json
-            ? json({ root: absolute, forgotten: had })
-            : `${had ? 'Forgot the server settings' : 'There were no server settings'} for ${absolute}.\n`,
-        );
-        return;
-      }
-      const patch: ServerSettingsPatch = {};
-      if (options.url !== undefined) patch.url = options.url;
-      if (options.auth !== undefined) patch.auth = options.auth;
-      if (options.user !== undefined) patch.user = options.user;
-      if (options.loginFunction !== undefined) patch.loginFunction = options.loginFunction;
-      if (options.timeout !== undefined) patch.timeoutMs = options.timeout;
-      let certificate: ServerCertificate | null = null;
-      if (options.trustSelfSigned === false) patch.tls = { trustSelfSigned: false };
       if (options.fingerprint !== undefined && options.trustSelfSigned !== true) {
         throw new AppError('bad-request', '--fingerprint goes with --trust-self-signed.');
       }
-      if (options.trustSelfSigned === true) {
-        let fingerprint = options.fingerprint;
-        if (fingerprint === undefined) {
-          const url = options.url ?? (await service.getSettings(absolute))?.url;
-          if (!url)
-            throw new AppError('bad-request', 'Give the server URL (--url) with --trust-self-signed.');
-          try {
-            certificate = await service.readCertificate(url, options.timeout);
-          } catch (error) {
-            throw new AppError(
-              'io',
-              `Could not read the certificate of ${url}: ${error instanceof Error ? error.message : String(error)}`,
-            );
-          }
-          fingerprint = certificate.fingerprint256;
+      await withFolder(io, root, async (engine, state) => {
+        const absolute = state.root as string;
+        if (options.forget) {
+          const { forgotten } = await engine.request('forgetServerSettings', {});
+          io.stdout(
+            options.json
+              ? json({ root: absolute, forgotten })
+              : `${forgotten ? 'Forgot the server settings' : 'There were no server settings'} for ${absolute}.\n`,
+          );
+          return;
         }
-        patch.tls = { trustSelfSigned: true, fingerprint256: fingerprint };
-      }
-      const changing = Object.keys(patch).length > 0;
-      const view = changing
-        ? await service.saveSettings(absolute, patch)
-        : await service.getSettings(absolute);
-      if (options.json) {
-        io.stdout(json(view ? { ...view, ...(certificate ? { certificate } : {}) } : null));
-        return;
-      }
-      if (!view) {
-        io.stdout(
-          `No server is set for ${absolute}. Set one with:\n` +
-            `  mobile-sessions server ${shellArgument(absolute)} --url https://<server>/mobile-sessions/refresh\n` +
-            'docs/push.md gives the 4D code to install on the server.\n',
-        );
-        return;
-      }
-      if (certificate)
-        io.stdout(`Certificate of ${new URL(view.url).host}:\n${formatCertificate(certificate)}\n`);
-      if (changing) io.stdout('Saved.\n');
-      io.stdout(formatSettings(view, secrets.description));
+        const patch: ServerSettingsPatch = {};
+        if (options.url !== undefined) patch.url = options.url;
+        if (options.auth !== undefined) patch.auth = options.auth;
+        if (options.user !== undefined) patch.user = options.user;
+        if (options.loginFunction !== undefined) patch.loginFunction = options.loginFunction;
+        if (options.timeout !== undefined) patch.timeoutMs = options.timeout;
+        let certificate: ServerCertificate | null = null;
+        if (options.trustSelfSigned === false) patch.tls = { trustSelfSigned: false };
+        if (options.trustSelfSigned === true) {
+          let fingerprint = options.fingerprint;
+          if (fingerprint === undefined) {
+            const url = options.url ?? (await engine.request('getPushState', {})).settings?.url;
+            if (!url)
+              throw new AppError('bad-request', 'Give the server URL (--url) with --trust-self-signed.');
+            certificate = await engine.request('readServerCertificate', {
+              url,
+              ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
+            });
+            fingerprint = certificate.fingerprint256;
+          }
+          patch.tls = { trustSelfSigned: true, fingerprint256: fingerprint };
+        }
+        const changing = Object.keys(patch).length > 0;
+        const { settings: view } = changing
+          ? await engine.request('saveServerSettings', { settings: patch })
+          : await engine.request('getPushState', {});
+        if (options.json) {
+          io.stdout(json(view ? { ...view, ...(certificate ? { certificate } : {}) } : null));
+          return;
+        }
+        if (!view) {
+          io.stdout(
+            `No server is set for ${absolute}. Set one with:\n` +
+              `  mobile-sessions server ${shellArgument(absolute)} --url https://<server>/mobile-sessions/refresh\n` +
+              'docs/push.md gives the 4D code to install on the server.\n',
+          );
+          return;
+        }
+        if (certificate)
+          io.stdout(`Certificate of ${new URL(view.url).host}:\n${formatCertificate(certificate)}\n`);
+        if (changing) io.stdout('Saved.\n');
+        io.stdout(formatSettings(view, engine.secretSource));
+      });
     });
 }

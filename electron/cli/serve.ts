@@ -12,7 +12,9 @@ import { AppError } from '../../shared/errors.js';
 import { LOOPBACK_HOSTS } from '../../shared/text.js';
 import { AppService } from '../services/appService.js';
 import { startDemoServer } from '../services/demo/demoServer.js';
+import { CliSecretStore, MemorySecretStore } from '../services/push/secretStore.js';
 import { startWebServer } from '../web/server.js';
+import { requestTo } from './engine.js';
 import type { CliIo } from './io.js';
 
 /** Shorter tokens can be guessed; the default one has 32 characters. */
@@ -40,6 +42,12 @@ export function registerServeCommand(program: Command, io: CliIo, dataDir: () =>
       (name: string, names: string[]) => [...names, name],
       [] as string[],
     )
+    .option(
+      '--allow-root <folder>',
+      'another folder the browser may open (by default only the served one); repeatable',
+      (folder: string, folders: string[]) => [...folders, folder],
+      [] as string[],
+    )
     .option('--demo', 'without a root: create a demo folder and open it')
     .option('--polling', 'poll the folder instead of native watching (network shares)')
     .option(
@@ -54,6 +62,7 @@ export function registerServeCommand(program: Command, io: CliIo, dataDir: () =>
           host: string;
           token?: string;
           allowedHost: string[];
+          allowRoot: string[];
           demo?: boolean;
           polling?: boolean;
           double?: boolean;
@@ -74,8 +83,12 @@ export function registerServeCommand(program: Command, io: CliIo, dataDir: () =>
         }
         const service = new AppService({
           dataDir: dataDir(),
+          // Whoever holds the token opens only the folders the admin gave on the command line.
+          openableRoots: [...(root ? [root] : []), ...options.allowRoot],
           hooks: {
             platform: 'browser',
+            // Secrets typed in the browser stay in this server's memory; else the environment's.
+            secrets: new MemorySecretStore(new CliSecretStore({ env: process.env })),
             // The demo generator loads only when a demo is asked for.
             createDemo: async () => (await import('../services/demo/demoFolder.js')).ensureDemo(dataDir()),
           },
@@ -83,13 +96,16 @@ export function registerServeCommand(program: Command, io: CliIo, dataDir: () =>
         let double: Awaited<ReturnType<typeof startDemoServer>> | null = null;
         let server: Awaited<ReturnType<typeof startWebServer>>;
         try {
-          if (root) await service.handlers.openRoot({ root, polling: options.polling === true });
-          else if (options.demo) await service.handlers.openDemo({});
+          // Through dispatch, as every request of every door.
+          if (root) await requestTo(service, io, 'openRoot', { root, polling: options.polling === true });
+          else if (options.demo) await requestTo(service, io, 'openDemo', {});
           const opened = service.state().root;
           // --demo pushes to the demo's double (AppService starts it); --double gives a folder one.
           double = root && opened && options.double ? await startDemoServer(opened, service.push) : null;
           const doubleUrl =
-            opened && (double || service.state().demo) ? (await service.push.getSettings(opened))?.url : null;
+            opened && (double || service.state().demo)
+              ? (await requestTo(service, io, 'getPushState', {})).settings?.url
+              : null;
           if (doubleUrl)
             io.stderr(`A 4D Server double (not a real 4D Server) answers Push at ${doubleUrl}.\n`);
           const token = options.token ?? randomBytes(24).toString('base64url');

@@ -36,6 +36,7 @@ describe('the app:// protocol', () => {
   });
 
   it('registers app as a standard, secure scheme before the app is ready, without bypassing the CSP', () => {
+    resetElectronDouble({ ready: false });
     registerAppScheme(asProtocol());
     expect(protocol.privilegedSchemes).toEqual([
       { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },

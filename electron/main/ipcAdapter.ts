@@ -9,7 +9,7 @@ import { type ConfirmModel, IPC, type MenuItemModel } from '../../shared/ipc.js'
 import type { AppService } from '../services/appService.js';
 import { dispatch } from '../services/dispatch.js';
 import { APP_ORIGIN } from './appProtocol.js';
-import { isFromMainFrame } from './security.js';
+import { frameUrl, isFromMainFrame } from './security.js';
 
 export interface DesktopDialogs {
   showContextMenu(window: BrowserWindow, items: MenuItemModel[]): Promise<string | null>;
@@ -72,7 +72,9 @@ export function registerIpcAdapter(options: IpcAdapterOptions): () => void {
     async (event: IpcMainInvokeEvent, ...args: A): Promise<R | null> => {
       const window = getWindow();
       if (!window || !isFromMainFrame(event, window, origin)) {
-        log(`dropped ${channel} from an untrusted sender (${event.senderFrame?.url ?? 'unknown frame'})`);
+        log(
+          `dropped ${channel} from an untrusted sender (${frameUrl(event.senderFrame) ?? 'a frame that is gone'})`,
+        );
         return null;
       }
       return handle(window, ...args);

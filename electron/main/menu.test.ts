@@ -1,7 +1,19 @@
-/** The native application menu, as data: labels, platform shortcuts, and what each item asks for. */
+/**
+ * The native application menu, as data: labels, platform shortcuts, and what each item asks for;
+ * and every accelerator it has (its roles' included) against the window's own keys.
+ */
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import type { MenuCommand } from '../../shared/ipc.js';
+import { keyPressOf, matchesAccelerator } from '../../shared/accelerators.js';
+import { commandForKey } from '../../shared/commandKeys.js';
+import {
+  COMMANDS,
+  commandLabel,
+  MENU_COMMANDS,
+  type MenuCommand,
+  menuKeys,
+  pageKeys,
+} from '../../shared/commands.js';
 import { buildMenuTemplate, type MenuActions, revealLabel } from './menu.js';
 
 type Item = MenuItemConstructorOptions;
@@ -31,7 +43,7 @@ function commandsOf(items: Item[], actions: { command: ReturnType<typeof vi.fn> 
 const PLATFORMS: NodeJS.Platform[] = ['darwin', 'win32', 'linux'];
 
 describe('the application menu', () => {
-  it.each(PLATFORMS)('on %s has File, Edit, View, Session and Help', (platform) => {
+  it.each(PLATFORMS)('on %s has File, Edit, View, Session, Help (and Window on macOS)', (platform) => {
     const { template } = build(platform);
     const labels = template.map((m) => m.label ?? m.role);
     expect(labels).toEqual([
@@ -40,6 +52,8 @@ describe('the application menu', () => {
       'Edit',
       'View',
       'Session',
+      // macOS's standard Window menu: Minimize (Cmd+M), Zoom, Bring All to Front.
+      ...(platform === 'darwin' ? ['windowMenu'] : []),
       'help',
     ]);
   });
@@ -127,4 +141,170 @@ describe('the application menu', () => {
       expect(new Set(accelerators).size, platform).toBe(accelerators.length);
     }
   });
+});
+
+/**
+ * The default accelerators of the roles this menu uses, as Electron 41 gives them
+ * (lib/browser/api/menu-item-roles.ts, `roleList`); `unregistered`: the role shows its key but does
+ * not register it on Windows and Linux (`registerAccelerator: false`), the page's editing keeps it.
+ */
+type RoleKeys = { keys: (platform: NodeJS.Platform) => string | null; unregistered?: true };
+const ROLE_KEYS: Record<string, RoleKeys> = {
+  undo: { keys: () => 'CommandOrControl+Z' },
+  redo: { keys: (p) => (p === 'win32' ? 'Control+Y' : 'Shift+CommandOrControl+Z') },
+  cut: { keys: () => 'CommandOrControl+X', unregistered: true },
+  copy: { keys: () => 'CommandOrControl+C', unregistered: true },
+  paste: { keys: () => 'CommandOrControl+V', unregistered: true },
+  selectall: { keys: () => 'CommandOrControl+A' },
+  resetzoom: { keys: () => 'CommandOrControl+0' },
+  zoomin: { keys: () => 'CommandOrControl+Plus' },
+  zoomout: { keys: () => 'CommandOrControl+-' },
+  togglefullscreen: { keys: (p) => (p === 'darwin' ? 'Control+Command+F' : 'F11') },
+  close: { keys: () => 'CommandOrControl+W' },
+  quit: { keys: (p) => (p === 'win32' ? null : 'CommandOrControl+Q') },
+  hide: { keys: () => 'Command+H' },
+  hideothers: { keys: () => 'Command+Alt+H' },
+  unhide: { keys: () => null },
+  services: { keys: () => null },
+  minimize: { keys: () => 'CommandOrControl+M' },
+  zoom: { keys: () => null },
+  front: { keys: () => null },
+  appmenu: { keys: () => null },
+  windowmenu: { keys: () => null },
+  help: { keys: () => null },
+};
+
+/** The roles whose submenu Electron fills in when the template gives none, and the roles in it. */
+const ROLE_SUBMENUS: Record<string, (platform: NodeJS.Platform) => string[]> = {
+  windowmenu: (p) => (p === 'darwin' ? ['minimize', 'zoom', 'front'] : ['minimize', 'zoom', 'close']),
+};
+
+interface Accelerated {
+  accelerator: string;
+  /** Whether the menu answers the key when the page leaves it alone. */
+  registered: boolean;
+  role?: string;
+  command?: MenuCommand;
+}
+
+/** Every accelerator of the menu, its roles' defaults included, and what each stands for. */
+function acceleratorsOf(platform: NodeJS.Platform): Accelerated[] {
+  const { template, actions } = build(platform);
+  const out: Accelerated[] = [];
+  const walk = (items: Item[]) => {
+    for (const entry of items) {
+      walk(submenuOf(entry));
+      const filledIn = entry.role && !entry.submenu ? ROLE_SUBMENUS[entry.role.toLowerCase()] : undefined;
+      if (filledIn) walk(filledIn(platform).map((role) => ({ role }) as Item));
+      if (entry.role) {
+        const role = ROLE_KEYS[entry.role.toLowerCase()];
+        if (!role) throw new Error(`add the role "${entry.role}" and its accelerator to ROLE_KEYS`);
+        const accelerator = entry.accelerator ?? role.keys(platform);
+        // macOS answers every key equivalent the page leaves alone; registerAccelerator is Windows' and Linux's.
+        const registered = platform === 'darwin' || !role.unregistered;
+        if (typeof accelerator === 'string') out.push({ accelerator, registered, role: entry.role });
+      } else if (typeof entry.accelerator === 'string') {
+        actions.command.mockClear();
+        click(entry);
+        out.push({
+          accelerator: entry.accelerator,
+          registered: platform === 'darwin' || entry.registerAccelerator !== false,
+          command: actions.command.mock.calls[0]?.[0],
+        });
+      }
+    }
+  };
+  walk(template);
+  return out;
+}
+
+/** The desktop platforms, as the vocabulary names them. */
+const DESKTOPS = ['darwin', 'win32', 'linux'] as const;
+
+const WHERE: { name: string; where: 'table' | 'page'; typing: boolean }[] = [
+  { name: 'in the table', where: 'table', typing: false },
+  { name: 'elsewhere in the window', where: 'page', typing: false },
+  { name: 'in a text field', where: 'page', typing: true },
+];
+
+describe("the menu's accelerators against the window's keys", () => {
+  it.each(DESKTOPS)(
+    'on %s: no key of the page swallows a menu accelerator for another command',
+    (platform) => {
+      const conflicts: string[] = [];
+      const accelerated = acceleratorsOf(platform);
+      expect(accelerated.length).toBeGreaterThan(10);
+      for (const { accelerator, registered, role, command } of accelerated) {
+        for (const { name, where, typing } of WHERE) {
+          const page = commandForKey(keyPressOf(accelerator, platform), {
+            platform,
+            where,
+            typing,
+            canRun: () => true,
+          });
+          if (!page) continue; // the page leaves the key alone: the menu (or the text field) gets it
+          if (command && page.command === command) continue; // the page runs the very same command
+          const press = keyPressOf(accelerator, platform);
+          const binding = pageKeys(page.command, platform).find((k) =>
+            matchesAccelerator(press, k.key, platform),
+          );
+          if (role && binding?.takesOverRole?.toLowerCase() === role.toLowerCase() && !typing) continue;
+          conflicts.push(
+            `${accelerator} ${name}: the page runs "${page.command}", the menu ${role ? `role "${role}"` : `"${command}"`}${registered ? '' : ' (unregistered)'}`,
+          );
+        }
+      }
+      expect(conflicts).toEqual([]);
+    },
+  );
+
+  it.each(DESKTOPS)(
+    'on %s: a menu accelerator it does not register is the page’s, in the table',
+    (platform) => {
+      for (const { accelerator, registered, command } of acceleratorsOf(platform)) {
+        if (registered || !command) continue;
+        const page = commandForKey(keyPressOf(accelerator, platform), {
+          platform,
+          where: 'table',
+          typing: false,
+          canRun: () => true,
+        });
+        expect(page?.command, accelerator).toBe(command);
+      }
+    },
+  );
+
+  it.each(DESKTOPS)(
+    'on %s: holds the vocabulary’s menu commands, with its words and shortcuts',
+    (platform) => {
+      const { template, actions } = build(platform);
+      const found = new Map<MenuCommand, Item[]>();
+      const walk = (items: Item[]) => {
+        for (const entry of items) {
+          walk(submenuOf(entry));
+          if (entry.role || !entry.click || !entry.label) continue;
+          actions.command.mockClear();
+          click(entry);
+          const command = actions.command.mock.calls[0]?.[0] as MenuCommand | undefined;
+          if (command) found.set(command, [...(found.get(command) ?? []), entry]);
+        }
+      };
+      walk(template);
+      const expected = MENU_COMMANDS.filter((id) => !('notification' in COMMANDS[id]));
+      expect([...found.keys()].sort()).toEqual([...expected].sort());
+      for (const [command, entries] of found) {
+        const [shown, ...hidden] = entries;
+        expect(shown?.label).toBe(commandLabel(command, platform));
+        const { shown: accelerator, answered } = menuKeys(command, platform);
+        expect(shown?.accelerator ?? null).toBe(accelerator);
+        // Shown but not registered exactly where the page handles the key itself (Delete in the table).
+        expect(shown?.registerAccelerator === false, command).toBe(
+          accelerator !== null && !answered.includes(accelerator),
+        );
+        expect(hidden.map((h) => [h.visible, h.accelerator])).toEqual(
+          menuKeys(command, platform).hidden.map((k) => [false, k]),
+        );
+      }
+    },
+  );
 });

@@ -1,6 +1,11 @@
-/** The native application menu, built as data so it can be tested without Electron. */
+/**
+ * The native application menu, built as data so it can be tested without Electron. Its command
+ * items (words, accelerators, the command each sends) come from the one vocabulary in
+ * shared/commands.ts; this module only places them.
+ */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from '../../shared/ipc.js';
+import type { KeyPlatform } from '../../shared/accelerators.js';
+import { commandLabel, type MenuCommand, menuKeys } from '../../shared/commands.js';
 import { revealLabel } from '../../shared/labels.js';
 
 export { revealLabel };
@@ -11,13 +16,49 @@ export interface MenuActions {
   showAbout: () => void;
 }
 
+const keyPlatform = (platform: NodeJS.Platform): KeyPlatform =>
+  platform === 'darwin' || platform === 'win32' ? platform : 'linux';
+
+/**
+ * A command's menu item, plus one hidden item per extra accelerator (F5 for Refresh). An
+ * accelerator the page handles itself for the same command (Delete in the table) is shown but
+ * not registered, so it keeps working in text fields (`registerAccelerator` is ignored on macOS,
+ * where the page's own handler runs first).
+ */
+function commandItems(
+  id: MenuCommand,
+  platform: NodeJS.Platform,
+  actions: MenuActions,
+): MenuItemConstructorOptions[] {
+  const keys = keyPlatform(platform);
+  const { shown, hidden, answered } = menuKeys(id, keys);
+  const label = commandLabel(id, keys);
+  const click = () => actions.command(id);
+  const pageHandles = shown !== null && !answered.includes(shown);
+  return [
+    {
+      label,
+      ...(shown ? { accelerator: shown } : {}),
+      ...(pageHandles ? { registerAccelerator: false } : {}),
+      click,
+    },
+    ...hidden.map((accelerator) => ({
+      label,
+      accelerator,
+      click,
+      visible: false,
+      acceleratorWorksWhenHidden: true,
+    })),
+  ];
+}
+
 export function buildMenuTemplate(
   platform: NodeJS.Platform,
   recentRoots: string[],
   actions: MenuActions,
 ): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
-  const run = (command: MenuCommand) => () => actions.command(command);
+  const command = (id: MenuCommand) => commandItems(id, platform, actions);
   const template: MenuItemConstructorOptions[] = [];
   if (mac) {
     template.push({
@@ -39,7 +80,7 @@ export function buildMenuTemplate(
     {
       label: 'File',
       submenu: [
-        { label: 'Open MobileApps Folder…', accelerator: 'CmdOrCtrl+O', click: run('open-folder') },
+        ...command('open-folder'),
         {
           label: 'Open Recent',
           submenu: recentRoots.length
@@ -47,7 +88,7 @@ export function buildMenuTemplate(
             : [{ label: 'No Recent Folders', enabled: false }],
         },
         { type: 'separator' },
-        { label: 'Close Folder', click: run('close-folder') },
+        ...command('close-folder'),
         mac ? { role: 'close' } : { role: 'quit' },
       ],
     },
@@ -66,16 +107,9 @@ export function buildMenuTemplate(
     {
       label: 'View',
       submenu: [
-        { label: 'Refresh', accelerator: 'CmdOrCtrl+R', click: run('refresh') },
-        // F5 too, as admins expect from Windows tools; hidden, it still works.
-        {
-          label: 'Refresh',
-          accelerator: 'F5',
-          click: run('refresh'),
-          visible: false,
-          acceleratorWorksWhenHidden: true,
-        },
-        { label: 'Problems', accelerator: 'CmdOrCtrl+Shift+P', click: run('show-problems') },
+        // F5 too, as admins expect from Windows tools: a hidden item that still answers its key.
+        ...command('refresh'),
+        ...command('show-problems'),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },
@@ -87,23 +121,21 @@ export function buildMenuTemplate(
     {
       label: 'Session',
       submenu: [
-        { label: 'Accept', accelerator: 'CmdOrCtrl+Shift+A', click: run('accept') },
-        { label: 'Set Pending', accelerator: 'CmdOrCtrl+Shift+E', click: run('set-pending') },
+        ...command('accept'),
+        ...command('set-pending'),
         { type: 'separator' },
-        { label: revealLabel(platform), click: run('reveal') },
-        {
-          label: 'Move to Trash',
-          accelerator: mac ? 'Cmd+Backspace' : 'Delete',
-          click: run('move-to-trash'),
-        },
+        ...command('reveal'),
+        ...command('move-to-trash'),
         { type: 'separator' },
-        { label: 'Undo Last Change', accelerator: 'CmdOrCtrl+Alt+Z', click: run('undo') },
+        ...command('undo'),
       ],
     },
+    // macOS: the standard Window menu (Minimize Cmd+M, Zoom, Bring All to Front).
+    ...(mac ? [{ role: 'windowMenu' as const }] : []),
     {
       role: 'help',
       submenu: [
-        { label: 'Push Setup…', click: run('push-setup') },
+        ...command('push-setup'),
         ...(mac
           ? []
           : [{ type: 'separator' as const }, { label: 'About Mobile Sessions', click: actions.showAbout }]),

@@ -18,7 +18,13 @@ import {
   trustedEvent,
 } from '../../test/support/electronDouble.js';
 import { APP_ORIGIN, APP_URL } from './appProtocol.js';
-import { isFromMainFrame, lockDownContents, safelyOpenWebUrl, secureWebPreferences } from './security.js';
+import {
+  GRANTED_PERMISSION,
+  isFromMainFrame,
+  lockDownContents,
+  safelyOpenWebUrl,
+  secureWebPreferences,
+} from './security.js';
 
 beforeEach(() => resetElectronDouble());
 
@@ -89,7 +95,7 @@ describe('lockDownContents', () => {
     }
   });
 
-  it('denies every permission request and check', async () => {
+  it('denies every permission request and check but writing to the clipboard', async () => {
     for (const permission of [
       'media',
       'geolocation',
@@ -97,9 +103,30 @@ describe('lockDownContents', () => {
       'clipboard-read',
       'openExternal',
       'hid',
+      'unknown',
     ]) {
       expect(await contents.requestPermission(permission), permission).toBe(false);
       expect(contents.checkPermission(permission), permission).toBe(false);
+    }
+  });
+
+  it("grants clipboard-sanitized-write (navigator.clipboard.writeText) to the app page's main frame only", async () => {
+    expect(GRANTED_PERMISSION).toBe('clipboard-sanitized-write');
+    expect(contents.mainFrame.url).toBe(APP_URL);
+    expect(await contents.requestPermission(GRANTED_PERMISSION)).toBe(true);
+    expect(contents.checkPermission(GRANTED_PERMISSION)).toBe(true);
+    const iframe = contents.mainFrame.addChild(APP_URL);
+    expect(await contents.requestPermission(GRANTED_PERMISSION, iframe)).toBe(false);
+    expect(contents.checkPermission(GRANTED_PERMISSION, iframe)).toBe(false);
+    for (const url of [
+      'https://evil.example/',
+      'app://other/index.html',
+      'file:///tmp/index.html',
+      'not a url',
+    ]) {
+      contents.mainFrame.url = url;
+      expect(await contents.requestPermission(GRANTED_PERMISSION), url).toBe(false);
+      expect(contents.checkPermission(GRANTED_PERMISSION), url).toBe(false);
     }
   });
 });

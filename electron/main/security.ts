@@ -1,9 +1,10 @@
 /**
  * The window's security settings, as Electron's security checklist asks: an isolated, sandboxed
- * renderer without Node; no navigation, no new windows, no permissions; links open outside only
- * when they are plain http(s).
+ * renderer without Node; no navigation, no new windows; no permission but writing to the clipboard
+ * for the app's own page; links open outside only when they are plain http(s).
  */
 import { type BrowserWindow, shell, type WebContents, type WebPreferences } from 'electron';
+import { APP_ORIGIN } from './appProtocol.js';
 
 export function secureWebPreferences(preload: string): WebPreferences {
   return {
@@ -40,8 +41,42 @@ export function lockDownContents(contents: WebContents): void {
     safelyOpenWebUrl(url);
     return { action: 'deny' };
   });
-  contents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  contents.session.setPermissionCheckHandler(() => false);
+  contents.session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isGranted(permission, details.requestingUrl, details.isMainFrame)),
+  );
+  contents.session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isGranted(permission, details.requestingUrl ?? requestingOrigin, details.isMainFrame),
+  );
+}
+
+/**
+ * The one permission the app uses: `navigator.clipboard.writeText` (Copy Session ID, Copy E-mail,
+ * Copy path) asks for `clipboard-sanitized-write`, from the main frame of the app's own page.
+ * Reading the clipboard, and everything else, stays denied.
+ */
+export const GRANTED_PERMISSION = 'clipboard-sanitized-write';
+
+function isGranted(permission: string, requestingUrl: string | undefined, isMainFrame: boolean): boolean {
+  return permission === GRANTED_PERMISSION && isMainFrame && originOf(requestingUrl ?? '') === APP_ORIGIN;
+}
+
+/** `scheme://host[:port]` of a URL, or null. Not URL.origin: Node gives 'null' for custom schemes such as app://. */
+function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return null;
+  }
+}
+
+/** A frame's URL, or null when the frame is gone (a disposed frame's `url` throws). */
+export function frameUrl(frame: { url: string } | null | undefined): string | null {
+  try {
+    return frame?.url ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** True when an IPC message comes from this window's own main frame (not an iframe, not another window). */
@@ -50,13 +85,14 @@ export function isFromMainFrame(
   window: BrowserWindow | null,
   expectedOrigin: string,
 ): boolean {
-  if (!window || window.isDestroyed()) return false;
-  if (event.sender !== window.webContents || event.senderFrame !== window.webContents.mainFrame) return false;
   try {
-    // Not URL.origin: Node gives 'null' as the origin of custom schemes such as app://.
-    const url = new URL(event.senderFrame.url);
-    return `${url.protocol}//${url.host}` === expectedOrigin;
+    if (!window || window.isDestroyed()) return false;
+    if (event.sender !== window.webContents || event.senderFrame !== window.webContents.mainFrame)
+      return false;
+    const url = frameUrl(event.senderFrame);
+    return url !== null && originOf(url) === expectedOrigin;
   } catch {
+    // A frame or window disposed while the message was on its way.
     return false;
   }
 }

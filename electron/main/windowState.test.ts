@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../../test/support/fixtures.js';
-import { DEFAULT_BOUNDS, loadWindowBounds, saveWindowBounds } from './windowState.js';
+import { DEFAULT_BOUNDS, loadWindowBounds, placeOnDisplays, saveWindowBounds } from './windowState.js';
 
 let dataDir: string;
 beforeEach(async () => {
@@ -64,5 +64,55 @@ describe('window state', () => {
   it('writes one JSON line', async () => {
     saveWindowBounds(dataDir, { width: 1000, height: 700, maximized: false });
     expect(await fs.readFile(stateFile(), 'utf8')).toBe('{"width":1000,"height":700,"maximized":false}\n');
+  });
+});
+
+describe('placeOnDisplays', () => {
+  const laptop = { x: 0, y: 25, width: 1440, height: 875 };
+  const external = { x: 1440, y: 0, width: 2560, height: 1415 };
+  const saved = (x: number, y: number, width = 1280, height = 800) => ({
+    x,
+    y,
+    width,
+    height,
+    maximized: false,
+  });
+
+  it('keeps a place whose title bar is on a display', () => {
+    expect(placeOnDisplays(saved(100, 60), [laptop])).toEqual(saved(100, 60));
+    expect(placeOnDisplays(saved(2000, 100), [laptop, external])).toEqual(saved(2000, 100));
+    // Mostly off to the left, but 100 px of title bar still on screen.
+    expect(placeOnDisplays(saved(-1180, 60), [laptop])).toEqual(saved(-1180, 60));
+  });
+
+  it('drops a place on a display that is gone, or off every work area, so the window is centred', () => {
+    // Saved on the external monitor, which is unplugged now.
+    expect(placeOnDisplays({ ...saved(2000, 100), maximized: true }, [laptop])).toEqual({
+      width: 1280,
+      height: 800,
+      maximized: true,
+    });
+    // Under the menu bar, below the bottom, only 99 px of title bar on screen.
+    expect(placeOnDisplays(saved(100, 0), [laptop])).toEqual({ width: 1280, height: 800, maximized: false });
+    expect(placeOnDisplays(saved(100, 880), [laptop])).toEqual({
+      width: 1280,
+      height: 800,
+      maximized: false,
+    });
+    expect(placeOnDisplays(saved(-1181, 60), [laptop])).toEqual({
+      width: 1280,
+      height: 800,
+      maximized: false,
+    });
+  });
+
+  it('reduces a size larger than any display, and leaves the bounds alone without displays', () => {
+    expect(placeOnDisplays(saved(0, 25, 3000, 2000), [laptop])).toEqual(saved(0, 25, 1440, 875));
+    expect(placeOnDisplays({ width: 1280, height: 800, maximized: false }, [laptop])).toEqual({
+      width: 1280,
+      height: 800,
+      maximized: false,
+    });
+    expect(placeOnDisplays(saved(5000, 5000), [])).toEqual(saved(5000, 5000));
   });
 });

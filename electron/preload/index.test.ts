@@ -1,9 +1,10 @@
 /**
  * The preload, with `electron` replaced by its double: it exposes the contract's named methods and
- * the few desktop calls, nothing else (never ipcRenderer, never the raw IPC event), and each one
- * goes to the channel main handles.
+ * the few desktop calls, nothing else (never ipcRenderer, never the raw IPC event), each one goes to
+ * the channel main handles, and what main sends before the page subscribes waits for it.
+ * (sandbox.test.ts runs the built file as Electron's sandbox does.)
  */
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DesktopBridge, IPC, REQUEST_NAMES } from '../../shared/ipc.js';
 import {
   asBrowserWindow,
@@ -30,14 +31,14 @@ const DESKTOP_CALLS = [
 ];
 
 let bridge: DesktopBridge;
-beforeAll(async () => {
+let loads = 0;
+// A fresh preload for each test (a query string makes it a new module), as each page load gets one.
+beforeEach(async () => {
   contextBridge.exposed.clear();
-  await import('./index.js');
-  bridge = contextBridge.exposed.get('mobileSessions') as DesktopBridge;
-});
-beforeEach(() => {
-  ipcRenderer.invoke.mockClear();
   ipcRenderer.listeners.clear();
+  await import(/* @vite-ignore */ `./index.js?load=${++loads}`);
+  bridge = contextBridge.exposed.get('mobileSessions') as DesktopBridge;
+  ipcRenderer.invoke.mockClear();
 });
 
 describe('the preload', () => {
@@ -89,12 +90,56 @@ describe('the preload', () => {
     emitToRenderer(IPC.event, event);
     expect(seen).toEqual([[event]]);
     expect(seen.flat()).not.toContain(rawRendererEvent);
-    expect(ipcRenderer.listenerCount(IPC.event)).toBe(1);
 
     unsubscribe();
-    expect(ipcRenderer.listenerCount(IPC.event)).toBe(0);
     emitToRenderer(IPC.event, event);
     expect(seen).toHaveLength(1);
+    // The preload's own listener stays, one per channel, however often the page subscribes.
+    expect(ipcRenderer.listenerCount(IPC.event)).toBe(1);
+  });
+
+  it('holds what main sends before the page subscribes, and gives it, in order, to the first subscriber', async () => {
+    const first = { type: 'deltas', deltas: [{ type: 'session-removed', ref: 'A/b1', folder: 'A' }] };
+    const second = { type: 'deltas', deltas: [] };
+    emitToRenderer(IPC.event, first);
+    emitToRenderer(IPC.menuCommand, { command: 'show-problems' });
+    emitToRenderer(IPC.event, second);
+    const events: unknown[] = [];
+    const commands: unknown[] = [];
+    bridge.onEvent((event) => events.push(event));
+    // Not inside the subscribe call: the subscriber has its unsubscribe function first.
+    expect(events).toEqual([]);
+    // A message that arrives before the held ones are out comes after them.
+    emitToRenderer(IPC.event, {
+      type: 'deltas',
+      deltas: [{ type: 'session-removed', ref: 'A/b2', folder: 'A' }],
+    });
+    await Promise.resolve();
+    expect(events.map((event) => JSON.stringify(event))).toEqual([
+      JSON.stringify(first),
+      JSON.stringify(second),
+      JSON.stringify({ type: 'deltas', deltas: [{ type: 'session-removed', ref: 'A/b2', folder: 'A' }] }),
+    ]);
+    bridge.onMenuCommand((message) => commands.push(message));
+    await Promise.resolve();
+    expect(commands).toEqual([{ command: 'show-problems' }]);
+    // Held once: a later subscriber gets only what comes next.
+    const later: unknown[] = [];
+    bridge.onEvent((event) => later.push(event));
+    await Promise.resolve();
+    expect(later).toEqual([]);
+  });
+
+  it('keeps holding when the only subscriber left before the held messages went out', async () => {
+    emitToRenderer(IPC.menuCommand, { command: 'refresh' });
+    const gone = vi.fn();
+    bridge.onMenuCommand(gone)();
+    await Promise.resolve();
+    expect(gone).not.toHaveBeenCalled();
+    const listener = vi.fn();
+    bridge.onMenuCommand(listener);
+    await Promise.resolve();
+    expect(listener).toHaveBeenCalledExactlyOnceWith({ command: 'refresh' });
   });
 
   it('keeps each subscription apart: unsubscribing one leaves the other', () => {

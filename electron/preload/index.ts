@@ -1,7 +1,12 @@
 /**
  * Preload: exposes the contract's named methods, an event subscription that returns its
  * unsubscribe function, and the few desktop-only calls. Never ipcRenderer itself, never the raw
- * IPC event. Bundled to one CommonJS file so it loads in the sandbox.
+ * IPC event. Bundled to one CommonJS file so it loads in the sandbox, where `require` knows only
+ * `electron`, `events`, `timers` and `url` (electron/preload/sandbox.test.ts runs it that way).
+ *
+ * Events and menu commands are listened to from the start and held until the page subscribes:
+ * main sends what it held as soon as `rendererReady` arrives, which may be before React mounted
+ * the component that listens (the menu commands are subscribed in an effect).
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { AppEvent, RequestName } from '../../shared/contract.js';
@@ -21,18 +26,48 @@ const requests = Object.fromEntries(
   ]),
 ) as Record<RequestName, (params?: unknown) => Promise<unknown>>;
 
-function listen<T>(channel: string, listener: (payload: T) => void): () => void {
-  const wrapped = (_event: unknown, payload: T) => listener(payload);
-  ipcRenderer.on(channel, wrapped);
-  return () => {
-    ipcRenderer.removeListener(channel, wrapped);
+/** As many as main holds for a renderer that is not listening yet (rendererChannel.ts). */
+const MAX_HELD = 5000;
+
+/**
+ * One channel from main: its messages go to the page's listeners, or wait (in order) until the
+ * first one subscribes. Only the payload reaches the page, never the raw IPC event.
+ */
+function heldChannel<T>(channel: string) {
+  const listeners = new Set<(payload: T) => void>();
+  let held: T[] = [];
+  const deliver = (payload: T) => {
+    for (const listener of [...listeners]) listener(payload);
+  };
+  ipcRenderer.on(channel, (_event: unknown, payload: T) => {
+    // Behind held messages, or with nobody listening: wait, so the order is kept.
+    if (held.length > 0 || listeners.size === 0) {
+      if (held.length >= MAX_HELD) held.shift();
+      held.push(payload);
+    } else deliver(payload);
+  });
+  const flush = () => {
+    const waiting = held;
+    held = [];
+    for (const payload of waiting) deliver(payload);
+  };
+  return (listener: (payload: T) => void): (() => void) => {
+    listeners.add(listener);
+    // After the subscriber has its unsubscribe function, not inside its own call.
+    if (held.length > 0) queueMicrotask(() => listeners.size > 0 && flush());
+    return () => {
+      listeners.delete(listener);
+    };
   };
 }
 
+const onEvent = heldChannel<AppEvent>(IPC.event);
+const onMenuCommand = heldChannel<MenuCommandMessage>(IPC.menuCommand);
+
 const bridge: DesktopBridge = {
   ...requests,
-  onEvent: (listener: (event: AppEvent) => void) => listen(IPC.event, listener),
-  onMenuCommand: (listener: (message: MenuCommandMessage) => void) => listen(IPC.menuCommand, listener),
+  onEvent: (listener: (event: AppEvent) => void) => onEvent(listener),
+  onMenuCommand: (listener: (message: MenuCommandMessage) => void) => onMenuCommand(listener),
   rendererReady: () => ipcRenderer.invoke(IPC.rendererReady),
   showContextMenu: (items: MenuItemModel[]) =>
     ipcRenderer.invoke(IPC.contextMenu, items) as Promise<string | null>,

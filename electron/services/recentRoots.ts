@@ -25,8 +25,20 @@ export class RecentRoots {
 
   async add(root: string): Promise<string[]> {
     const next = [root, ...(await this.list()).filter((r) => r !== root)].slice(0, MAX_RECENT);
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    await writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`);
+    await this.save(next);
     return next;
+  }
+
+  /** Forgets a folder (it no longer opens: moved, deleted, unmounted). */
+  async remove(root: string): Promise<string[]> {
+    const list = await this.list();
+    const next = list.filter((r) => r !== root);
+    if (next.length !== list.length) await this.save(next);
+    return next;
+  }
+
+  private async save(list: string[]): Promise<void> {
+    await fs.mkdir(path.dirname(this.file), { recursive: true });
+    await writeFileAtomic(this.file, `${JSON.stringify(list, null, 2)}\n`);
   }
 }

@@ -1,4 +1,6 @@
 import { useEffect } from 'react';
+import { onWindowKey } from './commands/windowKeys.js';
+import { CleanupView } from './components/CleanupView.js';
 import { DomContextMenu } from './components/ContextMenu.js';
 import { DetailsPanel } from './components/DetailsPanel.js';
 import { FilterBar } from './components/FilterBar.js';
@@ -7,14 +9,13 @@ import { ProblemsView } from './components/ProblemsView.js';
 import { PushDialog } from './components/PushDialog.js';
 import { SessionsTable } from './components/SessionsTable.js';
 import { Sidebar } from './components/Sidebar.js';
+import { SkipLink } from './components/SkipLink.js';
 import { StatusBar } from './components/StatusBar.js';
 import { Toolbar } from './components/Toolbar.js';
 import { Welcome } from './components/Welcome.js';
 import { useSessions, useSessionsStore } from './store/StoreContext.js';
 
-const isTyping = (target: EventTarget | null) =>
-  target instanceof HTMLElement &&
-  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+const MAIN_LABELS = { sessions: 'Sessions', problems: 'Problems', cleanup: 'Clean-up' } as const;
 
 export function App() {
   const store = useSessionsStore();
@@ -25,49 +26,17 @@ export function App() {
   const folder = useSessions((s) => s.folder);
   const api = useSessions((s) => s.api);
 
+  // Listens to the engine and to the native menu (whose commands go to the store's dispatcher).
   useEffect(() => {
     void store.getState().start();
   }, [store]);
 
-  // Keys that work anywhere in the window (the table handles its own).
+  // The window's keys, read through the command vocabulary; a key that is no command here is left alone.
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const state = store.getState();
-      const mod = event.metaKey || event.ctrlKey;
-      if (mod && !event.shiftKey && event.key.toLowerCase() === 'z' && !isTyping(event.target)) {
-        event.preventDefault();
-        void state.undo();
-      } else if (api.kind === 'browser' && (event.key === 'F5' || (mod && event.key.toLowerCase() === 'r'))) {
-        event.preventDefault();
-        void state.refresh();
-      }
-    };
+    const onKey = (event: KeyboardEvent) => onWindowKey(event, store.getState());
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store, api]);
-
-  // The native menu's commands (Electron).
-  useEffect(
-    () =>
-      api.onMenuCommand(async ({ command, ref }) => {
-        const state = store.getState();
-        const focused = state.rowAt(state.focusedIndex);
-        if (command === 'open-folder' && api.pickFolder) {
-          const picked = await api.pickFolder();
-          if (picked) await state.openRoot(picked);
-        } else if (command === 'refresh') await state.refresh();
-        else if (command === 'show-problems') state.setView('problems');
-        else if (command === 'accept') await state.setStatus('selection', 'accepted');
-        else if (command === 'set-pending') await state.setStatus('selection', 'pending');
-        else if (command === 'reveal' && focused) await state.reveal(focused.ref);
-        else if (command === 'move-to-trash') await state.deleteSessions('selection');
-        else if (command === 'undo') await state.undo();
-        else if (command === 'close-folder') await state.closeRoot();
-        else if (command === 'push-setup') state.openPushSetup();
-        else if (command === 'focus-session' && ref) await state.focusRef(ref);
-      }),
-    [store, api],
-  );
+  }, [store]);
 
   // A folder dropped on the window opens it (Electron gives its path; a browser cannot).
   const onDrop = (event: React.DragEvent) => {
@@ -86,6 +55,7 @@ export function App() {
         <Welcome />
       ) : (
         <>
+          <SkipLink />
           <Toolbar />
           {watcher?.state === 'root-missing' && (
             <div className="banner error" role="alert">
@@ -94,9 +64,11 @@ export function App() {
           )}
           <div className="workspace">
             <Sidebar />
-            <main className="main" aria-label={view === 'problems' ? 'Problems' : 'Sessions'}>
+            <main className="main" aria-label={MAIN_LABELS[view]}>
               {view === 'problems' ? (
                 <ProblemsView />
+              ) : view === 'cleanup' ? (
+                <CleanupView />
               ) : apps.length === 0 ? (
                 <div className="empty" role="status">
                   <p>

@@ -1,9 +1,8 @@
 /** How values read in the table: short, locale-aware, never "null". */
 import type { SessionSummary } from '../../shared/contract.js';
 
-export { revealLabel } from '../../shared/labels.js';
-
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** One short, locale-aware date and time for the table, the details and the status bar (the CSV has ISO). */
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 
 export const formatDate = (iso: string) => {
   const date = new Date(iso);
@@ -13,6 +12,10 @@ export const formatDate = (iso: string) => {
 import { osLabel } from '../../shared/text.js';
 
 export { osLabel };
+
+/** An IPv4 address as people write it: `::ffff:192.168.5.4` (IPv4 seen through IPv6) reads `192.168.5.4`. */
+export const shortIp = (ip: string | null): string =>
+  ip === null ? '—' : (/^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip)?.[1] ?? ip);
 
 export function deviceTooltip(s: SessionSummary): string {
   return [
@@ -40,14 +43,15 @@ export function serverConsequence(code: string): string {
       return 'The server rejects this session: a required field is missing or has the wrong type.';
     case 'token':
       return 'The server refuses this session: its connection token does not match.';
+    // The server's side only: what this app does about the file is the problem's own message.
     case 'unreadable':
-      return 'Nobody can read this file with the current permissions, the server included.';
+      return 'If the server cannot read it either (it runs with the same rights), it drops the session.';
     case 'too-large':
-      return 'This file is far too large to be a session; the app does not read it.';
+      return 'The server reads it like any session file; no real session is this large, so it most likely fails the checks and is dropped.';
     case 'symlink':
-      return 'A link where a session should be: the app never follows or changes links.';
+      return 'The server follows the link and reads whatever it points to as a session: that file is loaded if it passes the checks.';
     case 'leftover':
-      return 'Not a session: the server ignores it. Mobile Sessions removes it when it can; see the message.';
+      return 'Not a session: the server ignores it.';
     default:
       return '';
   }

@@ -186,6 +186,9 @@ export function openEventStream(
   });
 }
 
+/** Keys whose values are batch ids, new in every run: a change's own, and the one an undo undid. */
+const BATCH_IDS = new Set(['batch', 'undid']);
+
 const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g;
 
 /**
@@ -199,6 +202,6 @@ export function normalize(value: unknown, paths: Record<string, string>): unknow
     text = text.split(JSON.stringify(real).slice(1, -1)).join(placeholder);
   }
   return JSON.parse(text.replace(ISO_TIME, '<time>'), (key, inner) =>
-    key === 'batch' && typeof inner === 'string' ? '<batch>' : inner,
+    BATCH_IDS.has(key) && typeof inner === 'string' ? '<batch>' : inner,
   );
 }

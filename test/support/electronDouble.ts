@@ -1,25 +1,53 @@
 /**
- * A test double of the `electron` module, for unit tests of the Electron-only code where the
- * Electron binary cannot run. vitest.config.ts aliases `electron` to this module for every test,
- * so a test imports the same objects from here to drive and inspect them (one instance). Call `resetElectronDouble()` in `beforeEach`.
+ * A test double of the `electron` module, for the Electron-only code where the Electron binary
+ * cannot run. vitest.config.ts aliases `electron` to this module for every test, so a test imports
+ * the same objects from here to drive and inspect them (one instance). Call `resetElectronDouble()`
+ * in `beforeEach`; the boot test (test/support/bootMain.ts) also hands it to the built main process.
  *
- * It models the documented behaviour the app relies on, not Electron as a whole:
+ * It models the documented behaviour the app relies on, not Electron as a whole, and records what
+ * the code under test did, in order, in `electronJournal` (the boot test reads the call order):
+ * - The app's life: `app.whenReady()` resolves, `isReady()` turns true and `ready` is emitted when the
+ *   test calls `app.becomeReady()`. Before that, as in Electron, `new BrowserWindow`, `protocol.handle`
+ *   and `screen` throw; after it, `protocol.registerSchemesAsPrivileged` throws. `resetElectronDouble()`
+ *   starts ready (unit tests run code that runs after `ready`); `{ ready: false }` starts before it.
+ * - `app.quit()` emits `before-quit` (which a listener may prevent), closes the windows, emits
+ *   `will-quit` and `quit`, and sets `app.hasQuit`. Closing the last window emits `window-all-closed`.
+ * - The platform (`resetElectronDouble({ platform })`) decides the API surface as Electron's own build
+ *   does: `app.setAppUserModelId` exists on Windows only, `safeStorage.getSelectedStorageBackend` on
+ *   Linux only. (`process.platform` itself is the boot harness's to set.)
+ * - `safeStorage` encrypts reversibly (not plain text) and reports what `safeStorageState` says: no
+ *   keyring is `{ available: false }` or, on Linux, `{ backend: 'basic_text' }`.
+ * - `Notification`: Electron keeps only a weak reference to a notification that was shown, so the
+ *   double does too (`Notification.shownRefs`): a notification nobody else holds can be collected, and
+ *   its `click` is lost.
  * - `ipcMain.handle` stores one handler per channel (a second registration throws, as Electron
- *   does) and `removeHandler` drops it; tests call a handler with `invokeHandler(channel, event, …)`
- *   and an event `{ sender, senderFrame }` such as `trustedEvent(window)`.
+ *   does) and `removeHandler` drops it; `ipcMain.on` listeners are kept too (`ipcMain.channels()`
+ *   lists both). Tests call a handler with `invokeHandler(channel, event, …)` and an event
+ *   `{ sender, senderFrame }` such as `trustedEvent(window)`.
  * - A `FakeBrowserWindow` has `webContents` with a `mainFrame` (a `FakeFrame` with `url`, `origin`,
  *   `parent`, `top`), `send` (recorded), `on`/`once`/`emit`, `isDestroyed`, `setWindowOpenHandler`
  *   and `session.setPermissionRequestHandler`/`setPermissionCheckHandler` (stored, so tests can call
- *   them). After `destroy()`, the window's members throw "Object has been destroyed" like Electron's.
+ *   them). `maximize()` shows a hidden window, as Electron's does. After `destroy()`, the window's
+ *   members throw "Object has been destroyed", and a frame's `url` throws, like Electron's.
  * - `shell.openExternal`, `shell.showItemInFolder`, `shell.trashItem` are spies.
+ * - `Tray` (`FakeTray.all`) cannot be made before `ready` and keeps its tool tip, title and menu;
+ *   `nativeImage` keeps only representations whose data URL decodes to a PNG (else it is empty).
+ *   `app.addRecentDocument` records; `app.get/setLoginItemSettings` keep `app.loginItem`.
  * - `contextBridge.exposeInMainWorld` records what the preload exposes; `ipcRenderer` records
  *   `invoke` calls and delivers `emitToRenderer(channel, payload)` to its listeners with a raw
  *   event object, as Electron does, so tests can check the preload never forwards that event.
+ *   `mainProcessModule()` is `electron` as the main process sees it (without these renderer APIs).
  */
 import type * as Electron from 'electron';
 import { vi } from 'vitest';
 
 type Listener = (...args: unknown[]) => void;
+
+/** What the code under test asked of Electron, in order. */
+export const electronJournal: string[] = [];
+const record = (entry: string) => {
+  electronJournal.push(entry);
+};
 
 class FakeEmitter {
   private readonly listeners = new Map<string, Listener[]>();
@@ -27,6 +55,10 @@ class FakeEmitter {
   on(name: string, listener: Listener): this {
     this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
     return this;
+  }
+
+  addListener(name: string, listener: Listener): this {
+    return this.on(name, listener);
   }
 
   once(name: string, listener: Listener): this {
@@ -49,6 +81,12 @@ class FakeEmitter {
     return this.removeListener(name, listener);
   }
 
+  removeAllListeners(name?: string): this {
+    if (name === undefined) this.listeners.clear();
+    else this.listeners.delete(name);
+    return this;
+  }
+
   emit(name: string, ...args: unknown[]): boolean {
     const listeners = this.listeners.get(name) ?? [];
     for (const listener of listeners) listener(...args);
@@ -58,9 +96,13 @@ class FakeEmitter {
   listenerCount(name: string): number {
     return (this.listeners.get(name) ?? []).length;
   }
+
+  eventNames(): string[] {
+    return [...this.listeners].filter(([, listeners]) => listeners.length > 0).map(([name]) => name);
+  }
 }
 
-/** An Electron event that can be prevented (`will-navigate`, `will-redirect`, …). */
+/** An Electron event that can be prevented (`will-navigate`, `before-quit`, `close`, …). */
 export interface FakeEvent {
   defaultPrevented: boolean;
   preventDefault(): void;
@@ -82,12 +124,24 @@ export class FakeFrame {
   readonly routingId = nextId++;
   readonly frames: FakeFrame[] = [];
   private destroyed = false;
+  private currentUrl: string;
 
   constructor(
-    public url: string,
+    url: string,
     readonly parent: FakeFrame | null = null,
   ) {
+    this.currentUrl = url;
     parent?.frames.push(this);
+  }
+
+  /** Like Electron's, a disposed frame's URL cannot be read. */
+  get url(): string {
+    if (this.destroyed) throw new Error('Render frame was disposed before WebFrameMain could be accessed');
+    return this.currentUrl;
+  }
+
+  set url(url: string) {
+    this.currentUrl = url;
   }
 
   get top(): FakeFrame {
@@ -116,17 +170,21 @@ export class FakeFrame {
   }
 }
 
+export interface FakePermissionDetails {
+  requestingUrl: string;
+  isMainFrame: boolean;
+}
 export type PermissionRequestHandler = (
   contents: unknown,
   permission: string,
   callback: (granted: boolean) => void,
-  details?: unknown,
+  details: FakePermissionDetails,
 ) => void;
 export type PermissionCheckHandler = (
   contents: unknown,
   permission: string,
   requestingOrigin: string,
-  details?: unknown,
+  details: FakePermissionDetails,
 ) => boolean;
 export type WindowOpenHandler = (details: {
   url: string;
@@ -207,17 +265,22 @@ export class FakeWebContents extends FakeEmitter {
     );
   }
 
-  /** A page asks for a permission: what the request handler grants (Electron grants without one). */
-  requestPermission(permission: string): Promise<boolean> {
+  /**
+   * A frame of the page (the main frame by default) asks for a permission: what the request handler
+   * grants (Electron grants without one).
+   */
+  requestPermission(permission: string, frame: FakeFrame = this.frame): Promise<boolean> {
     const handler = this.session.permissionRequestHandler;
     if (!handler) return Promise.resolve(true);
-    return new Promise((resolve) => handler(this, permission, resolve, { requestingUrl: this.frame.url }));
+    const details = { requestingUrl: frame.url, isMainFrame: frame === this.frame };
+    return new Promise((resolve) => handler(this, permission, resolve, details));
   }
 
-  /** A page checks a permission: what the check handler answers (Electron allows without one). */
-  checkPermission(permission: string): boolean {
+  /** A frame of the page checks a permission: what the check handler answers (Electron allows without one). */
+  checkPermission(permission: string, frame: FakeFrame = this.frame): boolean {
     const handler = this.session.permissionCheckHandler;
-    return handler ? handler(this, permission, this.frame.origin, {}) : true;
+    const details = { requestingUrl: frame.url, isMainFrame: frame === this.frame };
+    return handler ? handler(this, permission, frame.origin, details) : true;
   }
 }
 
@@ -229,13 +292,22 @@ export class FakeBrowserWindow extends FakeEmitter {
 
   readonly id = nextId++;
   private destroyed = false;
+  private visible: boolean;
+  private maximized = false;
+  focused = false;
   private readonly contents: FakeWebContents;
-  readonly loadURL = vi.fn(async (_url: string) => {});
+  readonly loadURL = vi.fn(async (url: string) => {
+    record(`window.loadURL ${url}`);
+  });
 
   constructor(readonly options: Record<string, unknown> = {}) {
     super();
+    if (!app.isReady()) throw new Error('Cannot create BrowserWindow before app is ready');
+    record('new BrowserWindow');
+    this.visible = options.show !== false;
     this.contents = new FakeWebContents();
     FakeBrowserWindow.all.add(this);
+    app.emit('web-contents-created', fakeEvent(), this.contents);
   }
 
   get webContents(): FakeWebContents {
@@ -247,15 +319,65 @@ export class FakeBrowserWindow extends FakeEmitter {
     return this.destroyed;
   }
 
+  /** The page is painted: Electron emits `ready-to-show` once. */
+  becomeReadyToShow(): void {
+    this.emit('ready-to-show');
+  }
+
+  show(): void {
+    record('window.show');
+    this.visible = true;
+  }
+
+  /** Like Electron's, it shows (without focusing) a window that is not shown yet. */
+  maximize(): void {
+    record('window.maximize');
+    if (!this.visible) record('window.show (by maximize)');
+    this.visible = true;
+    this.maximized = true;
+  }
+
+  isVisible(): boolean {
+    return this.visible;
+  }
+
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+
+  isMinimized(): boolean {
+    return false;
+  }
+
+  restore(): void {}
+
+  focus(): void {
+    this.focused = true;
+  }
+
+  isFocused(): boolean {
+    return this.focused;
+  }
+
+  getNormalBounds(): { x: number; y: number; width: number; height: number } {
+    const { x = 0, y = 0, width = 800, height = 600 } = this.options as Record<string, number | undefined>;
+    return { x, y, width, height };
+  }
+
+  /** The window's close button (or `close()`): `close` may be prevented, else the window is destroyed. */
+  close(): void {
+    const event = fakeEvent();
+    this.emit('close', event);
+    if (!event.defaultPrevented) this.destroy();
+  }
+
   destroy(): void {
+    if (this.destroyed) return;
     this.destroyed = true;
     this.contents.destroy();
     FakeBrowserWindow.all.delete(this);
     this.emit('closed');
-  }
-
-  isFocused(): boolean {
-    return false;
+    if (FakeBrowserWindow.all.size === 0 && !app.quitting) app.emit('window-all-closed');
   }
 }
 
@@ -286,18 +408,28 @@ export function eventFrom(sender: FakeWebContents, senderFrame: FakeFrame | null
 
 type InvokeHandler = (event: FakeInvokeEvent, ...args: unknown[]) => unknown;
 
-export const ipcMain = {
-  handlers: new Map<string, InvokeHandler>(),
+class FakeIpcMain extends FakeEmitter {
+  readonly handlers = new Map<string, InvokeHandler>();
+
   handle(channel: string, handler: InvokeHandler): void {
     if (this.handlers.has(channel)) {
       throw new Error(`Attempted to register a second handler for '${channel}'`);
     }
+    record(`ipcMain.handle ${channel}`);
     this.handlers.set(channel, handler);
-  },
+  }
+
   removeHandler(channel: string): void {
     this.handlers.delete(channel);
-  },
-};
+  }
+
+  /** Every channel main answers or listens on. */
+  channels(): string[] {
+    return [...new Set([...this.handlers.keys(), ...this.eventNames()])].sort();
+  }
+}
+
+export const ipcMain = new FakeIpcMain();
 
 /**
  * Calls the handler stored for `channel` as Electron would for `ipcRenderer.invoke`: arguments and
@@ -370,17 +502,24 @@ type ProtocolHandler = (request: { url: string }) => Promise<Response> | Respons
 export const protocol = {
   privilegedSchemes: [] as unknown[],
   handlers: new Map<string, ProtocolHandler>(),
-  registerSchemesAsPrivileged(schemes: unknown[]): void {
+  registerSchemesAsPrivileged(schemes: { scheme: string }[]): void {
+    if (app.isReady())
+      throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
+    record(`protocol.registerSchemesAsPrivileged ${schemes.map((s) => s.scheme).join(',')}`);
     this.privilegedSchemes.push(...schemes);
   },
   handle(scheme: string, handler: ProtocolHandler): void {
+    if (!app.isReady()) throw new Error('Session can only be received when app is ready');
+    record(`protocol.handle ${scheme}`);
     this.handlers.set(scheme, handler);
   },
 };
 
 export const Menu = {
   buildFromTemplate: vi.fn((template: unknown[]) => ({ template, popup: vi.fn() })),
-  setApplicationMenu: vi.fn((_menu: unknown) => {}),
+  setApplicationMenu: vi.fn((_menu: unknown) => {
+    record('Menu.setApplicationMenu');
+  }),
 };
 
 export const dialog = {
@@ -389,35 +528,294 @@ export const dialog = {
 };
 
 export class Notification extends FakeEmitter {
+  static supported = true;
+  /** The notifications shown, held weakly as Electron holds them. */
+  static readonly shownRefs: WeakRef<Notification>[] = [];
   static isSupported(): boolean {
-    return true;
+    return Notification.supported;
   }
   constructor(readonly options: { title?: string; body?: string } = {}) {
     super();
   }
-  show(): void {}
+  show(): void {
+    record('Notification.show');
+    Notification.shownRefs.push(new WeakRef(this));
+  }
 }
 
-export const app = {
-  isPackaged: false,
-  getVersion: vi.fn(() => '9.8.7'),
-  getPath: vi.fn((name: string) => `/fake/${name}`),
-  setBadgeCount: vi.fn((_count: number) => true),
-  on: vi.fn(),
-  whenReady: vi.fn(async () => {}),
-  requestSingleInstanceLock: vi.fn(() => true),
-  quit: vi.fn(),
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** A NativeImage: its representations, each a PNG data URL (empty unless one decodes to a PNG). */
+export class FakeNativeImage {
+  readonly representations: { scaleFactor: number; bytes: Buffer }[] = [];
+
+  addRepresentation(options: { scaleFactor?: number; dataURL?: string }): void {
+    const match = /^data:image\/png;base64,(.*)$/.exec(options.dataURL ?? '');
+    const bytes = Buffer.from(match?.[1] ?? '', 'base64');
+    // Electron leaves the image as it was when the data is not an image.
+    if (bytes.subarray(0, 8).equals(PNG_SIGNATURE)) {
+      this.representations.push({ scaleFactor: options.scaleFactor ?? 1, bytes });
+    }
+  }
+
+  isEmpty(): boolean {
+    return this.representations.length === 0;
+  }
+
+  getScaleFactors(): number[] {
+    return this.representations.map((r) => r.scaleFactor);
+  }
+}
+
+export const nativeImage = {
+  createEmpty: () => new FakeNativeImage(),
+  createFromDataURL(dataURL: string): FakeNativeImage {
+    const image = new FakeNativeImage();
+    image.addRepresentation({ dataURL });
+    return image;
+  },
 };
 
+/** A tray / menu-bar icon. Like Electron's, it cannot be made before `ready`. */
+export class FakeTray extends FakeEmitter {
+  static readonly all = new Set<FakeTray>();
+  toolTip = '';
+  title = '';
+  contextMenu: { template: unknown[] } | null = null;
+  private destroyed = false;
+
+  constructor(readonly image: FakeNativeImage) {
+    super();
+    if (!app.isReady()) throw new Error('Cannot create Tray before app is ready');
+    record('new Tray');
+    FakeTray.all.add(this);
+  }
+
+  setToolTip(toolTip: string): void {
+    record(`tray.setToolTip ${toolTip}`);
+    this.toolTip = toolTip;
+  }
+
+  setTitle(title: string): void {
+    this.title = title;
+  }
+
+  setContextMenu(menu: { template: unknown[] } | null): void {
+    this.contextMenu = menu;
+  }
+
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    FakeTray.all.delete(this);
+  }
+}
+
+export const Tray = FakeTray;
+
+/** The keyring the double's safeStorage reports. */
+export const safeStorageState = { available: true, backend: 'gnome_libsecret' };
+
+export const safeStorage = {
+  isEncryptionAvailable: vi.fn(() => safeStorageState.available),
+  getSelectedStorageBackend: vi.fn(() => safeStorageState.backend) as (() => string) | undefined,
+  encryptString: vi.fn((plain: string) => {
+    record('safeStorage.encryptString');
+    if (!safeStorageState.available) throw new Error('Encryption is not available.');
+    return Buffer.from(`sealed:${Buffer.from(plain).toString('base64')}`);
+  }),
+  decryptString: vi.fn((cipher: Buffer) => {
+    const text = cipher.toString();
+    if (!text.startsWith('sealed:'))
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    return Buffer.from(text.slice('sealed:'.length), 'base64').toString();
+  }),
+};
+
+/** The default session's preload scripts: none of the app's own (its preload is the window's). */
+export const session = {
+  defaultSession: {
+    registerPreloadScript(script: { id?: string; filePath: string }): string {
+      record(`session.registerPreloadScript ${script.filePath}`);
+      return script.id ?? script.filePath;
+    },
+  },
+};
+
+export interface FakeDisplay {
+  id: number;
+  bounds: { x: number; y: number; width: number; height: number };
+  workArea: { x: number; y: number; width: number; height: number };
+}
+
+export const screen = {
+  displays: [] as FakeDisplay[],
+  getAllDisplays(): FakeDisplay[] {
+    if (!app.isReady()) throw new Error("The 'screen' module can't be used before the app 'ready' event");
+    return this.displays;
+  },
+  getPrimaryDisplay(): FakeDisplay {
+    const [primary] = this.getAllDisplays();
+    if (!primary) throw new Error('no display');
+    return primary;
+  },
+};
+
+const oneScreen = (): FakeDisplay[] => [
+  {
+    id: 1,
+    bounds: { x: 0, y: 0, width: 1920, height: 1080 },
+    workArea: { x: 0, y: 25, width: 1920, height: 1055 },
+  },
+];
+
+class FakeApp extends FakeEmitter {
+  isPackaged = false;
+  name = 'Mobile Sessions';
+  /** Set once `quit` went through (nothing prevented it). */
+  hasQuit = false;
+  /** Between `app.quit()` and `quit`: windows close without `window-all-closed`. */
+  quitting = false;
+  /** What `requestSingleInstanceLock` answers: false is "another instance has the lock". */
+  singleInstanceLock = true;
+  /** What `requestSingleInstanceLock` was handed. */
+  instanceData: unknown = undefined;
+  private ready = false;
+  private resolveReady: () => void = () => {};
+  private readyPromise: Promise<void> = Promise.resolve();
+  readonly paths = new Map<string, string>();
+
+  readonly getVersion = vi.fn(() => '9.8.7');
+  readonly getPath = vi.fn((name: string) => this.paths.get(name) ?? `/fake/${name}`);
+  readonly setPath = vi.fn((name: string, value: string) => {
+    record(`app.setPath ${name}`);
+    this.paths.set(name, value);
+  });
+  readonly setBadgeCount = vi.fn((count?: number) => {
+    record(`app.setBadgeCount ${count}`);
+    return true;
+  });
+  /** The OS's recent documents (the Dock menu on macOS, the jump list on Windows). */
+  readonly addRecentDocument = vi.fn((path: string) => {
+    record(`app.addRecentDocument ${path}`);
+  });
+  /** The login item (`openAtLogin`), as the OS keeps it. */
+  loginItem = { openAtLogin: false };
+  readonly getLoginItemSettings = vi.fn(() => ({ ...this.loginItem }));
+  readonly setLoginItemSettings = vi.fn((settings: { openAtLogin?: boolean }) => {
+    record(`app.setLoginItemSettings openAtLogin=${settings.openAtLogin}`);
+    this.loginItem = { openAtLogin: settings.openAtLogin ?? false };
+  });
+  /** Windows only, as in Electron's build: undefined elsewhere. */
+  setAppUserModelId: ((id: string) => void) | undefined = undefined;
+  readonly quit = vi.fn(() => this.runQuit());
+  readonly exit = vi.fn((_code?: number) => {
+    this.hasQuit = true;
+  });
+
+  getName(): string {
+    return this.name;
+  }
+
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  whenReady(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  /** The test says Electron is ready: `isReady()`, the `ready` event, then `whenReady()` resolves. */
+  becomeReady(): void {
+    if (this.ready) return;
+    this.ready = true;
+    record('app ready');
+    this.emit('ready', fakeEvent(), {});
+    this.resolveReady();
+  }
+
+  requestSingleInstanceLock(additionalData?: unknown): boolean {
+    record('app.requestSingleInstanceLock');
+    this.instanceData = additionalData;
+    return this.singleInstanceLock;
+  }
+
+  private runQuit(): void {
+    record('app.quit');
+    const beforeQuit = fakeEvent();
+    this.emit('before-quit', beforeQuit);
+    if (beforeQuit.defaultPrevented) return;
+    this.quitting = true;
+    for (const window of FakeBrowserWindow.getAllWindows()) window.close();
+    const willQuit = fakeEvent();
+    this.emit('will-quit', willQuit);
+    if (willQuit.defaultPrevented) {
+      this.quitting = false;
+      return;
+    }
+    this.hasQuit = true;
+    record('quit');
+    this.emit('quit', fakeEvent(), 0);
+  }
+
+  /** Back to a fresh app, before or after `ready`, with the API surface of `platform`. */
+  reset(ready: boolean, platform: NodeJS.Platform): void {
+    this.removeAllListeners();
+    this.isPackaged = false;
+    this.hasQuit = false;
+    this.quitting = false;
+    this.singleInstanceLock = true;
+    this.instanceData = undefined;
+    this.paths.clear();
+    this.loginItem = { openAtLogin: false };
+    this.ready = ready;
+    this.readyPromise = ready ? Promise.resolve() : new Promise((resolve) => (this.resolveReady = resolve));
+    this.setAppUserModelId =
+      platform === 'win32'
+        ? vi.fn((id: string) => {
+            record(`app.setAppUserModelId ${id}`);
+          })
+        : undefined;
+  }
+}
+
+export const app = new FakeApp();
+// Ready from the start, as for the code unit tests run (what runs after `ready`); see resetElectronDouble.
+app.reset(true, process.platform);
+
+export interface ResetOptions {
+  /** false: before Electron's `ready` (the boot test). Default true. */
+  ready?: boolean;
+  /** The platform whose API surface the double shows. Default: this machine's. */
+  platform?: NodeJS.Platform;
+}
+
 /** Back to a fresh double: no handlers, no windows, no exposed API, spies cleared. */
-export function resetElectronDouble(): void {
+export function resetElectronDouble(options: ResetOptions = {}): void {
+  const platform = options.platform ?? process.platform;
+  // The app first: closing the old windows below must not reach an old main's listeners.
+  app.reset(options.ready ?? true, platform);
+  electronJournal.length = 0;
   ipcMain.handlers.clear();
+  ipcMain.removeAllListeners();
   ipcRenderer.listeners.clear();
   contextBridge.exposed.clear();
   protocol.privilegedSchemes.length = 0;
   protocol.handlers.clear();
+  app.quitting = true;
   for (const window of FakeBrowserWindow.all) window.destroy();
+  app.quitting = false;
   FakeBrowserWindow.all.clear();
+  for (const tray of FakeTray.all) tray.destroy();
+  Notification.supported = true;
+  Notification.shownRefs.length = 0;
+  Object.assign(safeStorageState, { available: true, backend: 'gnome_libsecret' });
+  safeStorage.getSelectedStorageBackend =
+    platform === 'linux' ? vi.fn(() => safeStorageState.backend) : undefined;
+  screen.displays = oneScreen();
   for (const spy of [
     ipcRenderer.invoke,
     webUtils.getPathForFile,
@@ -430,11 +828,43 @@ export function resetElectronDouble(): void {
     dialog.showOpenDialog,
     dialog.showMessageBox,
     app.setBadgeCount,
+    app.addRecentDocument,
+    app.getLoginItemSettings,
+    app.setLoginItemSettings,
     app.getVersion,
     app.getPath,
+    app.setPath,
+    app.quit,
+    app.exit,
+    safeStorage.isEncryptionAvailable,
+    safeStorage.encryptString,
+    safeStorage.decryptString,
   ]) {
     spy.mockReset();
   }
+}
+
+/**
+ * `electron` as the main process sees it: the main-process modules only. Electron's main process
+ * has no `ipcRenderer` or `contextBridge`, and libraries tell the processes apart by that
+ * (electron-log runs its renderer set-up wherever it finds `ipcRenderer`).
+ */
+export function mainProcessModule(): Record<string, unknown> {
+  return {
+    app,
+    BrowserWindow,
+    dialog,
+    ipcMain,
+    Menu,
+    nativeImage,
+    Notification,
+    protocol,
+    safeStorage,
+    screen,
+    session,
+    shell,
+    Tray,
+  };
 }
 
 /** The double's objects where the code under test wants Electron's types. */

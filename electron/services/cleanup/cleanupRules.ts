@@ -3,12 +3,13 @@
  * proposes to remove, and why. docs/cleanup.md says what each rule is based on and what it is not.
  */
 import { createHash } from 'node:crypto';
-import type {
-  CleanupCandidate,
-  CleanupPreview,
-  CleanupReason,
-  CleanupRule,
-  CleanupRules,
+import {
+  type CleanupCandidate,
+  type CleanupPreview,
+  type CleanupReason,
+  type CleanupRule,
+  type CleanupRules,
+  isGuest,
 } from '../../../shared/cleanup.js';
 import type { SessionSummary } from '../../../shared/session.js';
 import { folderOf } from '../../../shared/text.js';
@@ -84,8 +85,6 @@ export function olderSessionsOf(sessions: readonly SessionSummary[], session: Se
     .filter((other) => other.ref !== session.ref && deviceKey(other, false) === key)
     .filter((other) => newerFirst(session, other) < 0).length;
 }
-
-const isGuest = (s: SessionSummary) => !s.email || s.email.trim() === '';
 
 export function previewCleanup(
   sessions: readonly SessionSummary[],

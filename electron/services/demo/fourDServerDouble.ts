@@ -1,65 +1,105 @@
 /**
- * The 4D Server double: a small HTTP(S) server, for tests and demos, that answers like the 4D code
- * of docs/push.md and keeps a session table the way MOBILE APP REFRESH SESSIONS is documented to.
- * It is a test double, not a 4D Server.
+ * The 4D Server double: a small HTTP(S) server, for tests and demos, that plays a 4D Server
+ * running the 4D code of docs/push.md, as faithfully as 4D's documentation allows. It is a test
+ * double, not a 4D Server: no 4D Server can run where the tests run.
  *
- * What it does:
- * - listens on 127.0.0.1 only (port 0: a free port), over HTTP, or HTTPS with the certificate given;
- * - `POST /mobile-sessions/refresh` (the HTTP request handler route): checks
- *   `Authorization: Bearer <secret>` (401 otherwise), refreshes, answers
- *   `{"success": …, "errors": [{"component", "code", "message"}]}`;
- * - `POST /rest/$catalog/authentify` and `POST /rest/$catalog/refreshMobileSessions` (the REST class
- *   function route): with `restLogin`, the refresh needs the session cookie set by a successful
- *   login (401 otherwise); answers wrapped in `{"result": …}` as the 4D REST server wraps a
- *   function's value;
- * - loads its in-memory session table from the folder at start (the engine's scan: the files that
- *   pass the format page's checks); on refresh, reloads the files that changed (or are new),
- *   removes the deleted ones, drops the ones failing the checks and returns one `mobi` error per
- *   failing file, its message naming the file;
- * - plays devices logging in (`login`): writes a new valid session file, pending or accepted, as 4D
- *   would, and adds it to the table;
- * - on request: a delay before answering, garbage answers, a wrong-shape answer, a 500.
+ * What it plays, and where each behaviour comes from:
+ * - Route A, the HTTP request handler (HTTPHandlers.json, 4D 20 R8): the handler code of
+ *   docs/push.md step by step: the SHA-256 digest read from `<data folder>/MobileSessions/
+ *   push-secret.sha256`, `Authorization: Bearer` checked against it, the answer built with a
+ *   4D.OutgoingMessage (fourDWeb.ts: `setBody(Object)` makes it application/json, a Text would
+ *   make it text/plain). Set-up faults on request: the handler not loaded (web server not
+ *   restarted: a 404, or the `On Web Connection` page), "Cannot find singleton",
+ *   "Cannot find singleton function", and guest without "execute" in roles.json (403).
+ * - Route B, the REST function (DataStore class): forced login (roles.json `forceLogin`): only
+ *   `authentify` runs in a guest session; the docs' login function answers `{"success": …}`, or
+ *   4D's own example login, which returns a Text ("Wrong password"); `Session.setPrivileges()`
+ *   takes a 4D Client licence and fails when none is free; the session cookie `4DSID_<project>`
+ *   lasts 60 minutes idle. A session without the privilege gets 4D's `__ERROR` (dbmg 1561,
+ *   "No permission to execute method …"). The REST server can be off ("Expose as REST server").
+ * - MOBILE APP REFRESH SESSIONS: re-reads the folder, reloads changed files, removes deleted
+ *   ones, drops failing ones, and reports one mobi error per failing file, in 4D's documented
+ *   wording (which does not name the file), judged by its own reading of 4D's checks
+ *   (fourDSessionRules.ts), not by this app's.
+ * - Devices logging in (`login`): a new session file written as 4D writes one, known at once.
+ * - On request: a delay, garbage, a wrong-shape answer, a 500.
  *
- * What it does not do: run 4D code or 4D's real checks (it uses this app's reading of them, with
- * this app's wording in the messages: 4D's own messages may not name the file); serve anything
- * else of 4D's web or REST servers (other URLs answer 404, other verbs 405, REST errors have its
- * own shape); know how 4D treats files it cannot read at all (links, unreadable, oversized): it
- * drops them and reports mobi 2, a guess; whether 4D loads a file that appears on disk
- * (an undone delete): it does; authenticate devices, send push notifications, count licenses,
- * expire sessions.
+ * What is inferred, not documented (so the app stays tolerant of it): the HTTP status of a
+ * permission refusal (403 here) and of "Cannot find singleton" (500 here, as plain text); how
+ * 4D refuses a legacy-mode REST session when no licence is free (403 with an `__ERROR` here);
+ * whether 4D reports one error per failing file; what it does with files it cannot read at all
+ * (mobi 2 here); that `Set-Cookie` comes again with each answer, with the new expiry; and
+ * whether it reloads a file that reappears (an undone delete; it does here).
+ * What it does not do: authenticate devices, send notifications, serve anything else of 4D.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { promises as fs, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import type { ValidateFunction } from 'ajv';
 import type { SessionStatus } from '../../../shared/session.js';
-import { scanRoot } from '../live/scanRoot.js';
-import { splitAppFolderName } from '../session/sessionNames.js';
-import type { FileStamp } from '../session/sessionReader.js';
 import { encodeSessionToken } from './demoFolder.js';
+import { compileSessionSchema, FORMAT_PAGE_SCHEMA, MOBI_TEXT, mobiCodeOf } from './fourDSessionRules.js';
+import {
+  OutgoingMessageDouble,
+  permits,
+  pushRolesJson,
+  type RolesJson,
+  SESSION_IDLE_MS,
+  type WebSession,
+  WebSessions,
+} from './fourDWeb.js';
 
 /** `garbage`: an HTML page; `wrong-shape`: JSON that is not the Push answer; `server-error`: HTTP 500. */
 export type DoubleAnswerMode = 'normal' | 'garbage' | 'wrong-shape' | 'server-error';
+
+/** How HTTPHandlers.json is set up on the "server". */
+export type DoubleHandlerSetup = 'loaded' | 'not-loaded' | 'no-singleton' | 'no-function';
 
 export interface FourDServerDoubleOptions {
   /** The MobileApps folder the "server" owns. */
   root: string;
   /** 0 (default): a free port. The host is always 127.0.0.1. */
   port?: number;
-  /** The bearer secret of the HTTP handler route; null: no check (not what docs/push.md installs). */
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string | Buffer; cert: string | Buffer } | null;
+  /** The data folder (4D's `Folder("/DATA")`); default: a temporary folder of its own, removed on close. */
+  dataFolder?: string;
+  /**
+   * The push secret: its SHA-256 is written to `<data folder>/MobileSessions/push-secret.sha256`
+   * at start, as docs/push.md section 2 has the admin do. The double then reads that file, never
+   * this value. null or absent: no file (the handler answers that no secret is set up).
+   */
   secret?: string | null;
-  /** Forced login on the REST route: the refresh needs a session logged in with these. */
-  restLogin?: { user: string; password: string } | null;
+  /** The project name: the session cookie is `4DSID_<project>`. */
+  project?: string;
   handlerPath?: string;
-  loginFunction?: string;
+  handler?: DoubleHandlerSetup;
+  /** What the `On Web Connection` database method answers to a URL nothing else handles (else a 404 page). */
+  onWebConnection?: string | null;
+  /** Whether "Expose as REST server" is on (default true). */
+  restServer?: boolean;
+  /** The user the docs' login function accepts (default `mobile-sessions`). */
+  restUser?: string;
+  /** `docs`: docs/push.md's authentify; `4d-example`: 4D's documentation example, which returns a Text. */
+  loginFunction?: 'docs' | '4d-example';
   restFunction?: string;
+  /** roles.json (default: a 20 R6+ project's, with docs/push.md's entries); `forceLogin` picks the login mode. */
+  roles?: RolesJson;
+  /** 4D Client licences the "server" has (default 5). */
+  licences?: number;
+  /** The double's clock (session expiry); default Date.now. */
+  now?: () => number;
+  /** The schema 4D validates sessions with (4D's mobileSessionSchema.json); default: the format page's table. */
+  sessionSchema?: object;
+  /** Name the file in each mobi error's message (this app's wording, not 4D's). */
+  errorsNameFiles?: boolean;
   /** Milliseconds to wait before answering each request. */
   delayMs?: number;
   answer?: DoubleAnswerMode;
-  /** Serve HTTPS with this key and certificate (PEM). */
-  tls?: { key: string | Buffer; cert: string | Buffer } | null;
 }
 
 export interface DoubleRequest {
@@ -87,36 +127,59 @@ export interface DoubleLogin {
   device?: Record<string, unknown>;
 }
 
-interface TableEntry {
-  status: SessionStatus;
-  stamp: FileStamp | undefined;
+interface FileStamp {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
 }
 
-/** The texts of 4D's documented mobi errors (MOBILE APP REFRESH SESSIONS). */
-const MOBI_TEXT: Record<number, string> = {
-  1: 'The json file location does not match its content',
-  2: 'The json file is not correctly formed',
-  3: 'The json file does not validate the json schema',
-  4: 'Connection token is not compliant with the current information',
-};
+interface TableEntry {
+  status: SessionStatus;
+  stamp: FileStamp;
+}
 
-const SESSION_COOKIE = '4DSID_MobileSessionsDouble';
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
 const MAX_BODY_BYTES = 64 * 1024;
+const MAX_SESSION_BYTES = 1024 * 1024;
+const HEX_NAME = /^[0-9a-f]+$/i;
 
-const sameStamp = (a: FileStamp | undefined, b: FileStamp | undefined) =>
-  a !== undefined &&
-  b !== undefined &&
-  a.ino === b.ino &&
-  a.size === b.size &&
-  a.mtimeMs === b.mtimeMs &&
-  a.ctimeMs === b.ctimeMs;
+const sameStamp = (a: FileStamp, b: FileStamp) =>
+  a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+
+const json = (status: number, value: unknown, headers: Record<string, string> = {}): Answer => ({
+  status,
+  headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+  body: Buffer.from(JSON.stringify(value), 'utf8'),
+});
+
+const text = (status: number, body: string, type = 'text/html'): Answer => ({
+  status,
+  headers: { 'Content-Type': type },
+  body: Buffer.from(body, 'utf8'),
+});
+
+/** 4D's REST error answer (https://developer.4d.com/docs/REST/{dataClass}_{method}). */
+const restError = (status: number, message: string, errCode: number) =>
+  json(status, { __ERROR: [{ message, componentSignature: 'dbmg', errCode }] });
 
 export class FourDServerDouble {
   /** The in-memory session table: status by ref, as the "server" knows it. */
   private readonly table = new Map<string, TableEntry>();
-  private readonly sessions = new Map<string, { privileged: boolean }>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly validate: ValidateFunction;
+  private readonly ownDataFolder: string | null;
+  readonly dataFolder: string;
   readonly requests: DoubleRequest[] = [];
+  readonly web: WebSessions;
+  roles: RolesJson;
+  handler: DoubleHandlerSetup;
+  restServer: boolean;
   refreshCount = 0;
   lastRefresh: DoubleRefresh | null = null;
   delayMs: number;
@@ -129,12 +192,25 @@ export class FourDServerDouble {
     this.root = path.resolve(options.root);
     this.delayMs = options.delayMs ?? 0;
     this.answer = options.answer ?? 'normal';
+    this.handler = options.handler ?? 'loaded';
+    this.restServer = options.restServer ?? true;
+    this.roles = options.roles ?? pushRolesJson();
+    this.validate = compileSessionSchema(options.sessionSchema ?? FORMAT_PAGE_SCHEMA);
+    this.ownDataFolder = options.dataFolder ? null : mkdtempSync(path.join(os.tmpdir(), 'ms-4d-data-'));
+    this.dataFolder = options.dataFolder ?? (this.ownDataFolder as string);
+    this.web = new WebSessions(
+      `4DSID_${options.project ?? 'MobileSessionsDouble'}`,
+      options.licences ?? 5,
+      options.now ?? Date.now,
+      SESSION_IDLE_MS,
+    );
   }
 
-  /** Loads the table from the folder, then listens on 127.0.0.1. */
+  /** Writes the secret's digest (when given), loads the table from the folder, then listens on 127.0.0.1. */
   static async start(options: FourDServerDoubleOptions): Promise<FourDServerDouble> {
     const double = new FourDServerDouble(options);
-    await double.load();
+    if (options.secret) await double.setSecret(options.secret);
+    double.load();
     await double.listen();
     return double;
   }
@@ -156,12 +232,27 @@ export class FourDServerDouble {
     return `${this.origin}${this.handlerPath}`;
   }
 
+  get restFunction(): string {
+    return this.options.restFunction ?? 'refreshMobileSessions';
+  }
+
   get restUrl(): string {
-    return `${this.origin}/rest/$catalog/${this.options.restFunction ?? 'refreshMobileSessions'}`;
+    return `${this.origin}/rest/$catalog/${this.restFunction}`;
   }
 
   get loginUrl(): string {
-    return `${this.origin}/rest/$catalog/${this.options.loginFunction ?? 'authentify'}`;
+    return `${this.origin}/rest/$catalog/authentify`;
+  }
+
+  /** `<data folder>/MobileSessions/push-secret.sha256` */
+  get secretFile(): string {
+    return path.join(this.dataFolder, 'MobileSessions', 'push-secret.sha256');
+  }
+
+  /** What docs/push.md section 2 has the admin do: the SHA-256 of the secret, in the data folder. */
+  async setSecret(secret: string): Promise<void> {
+    await fs.mkdir(path.dirname(this.secretFile), { recursive: true });
+    await fs.writeFile(this.secretFile, `${createHash('sha256').update(secret, 'utf8').digest('hex')}\n`);
   }
 
   /** The status the "server" holds in memory for a ref, or undefined when it holds no such session. */
@@ -174,6 +265,16 @@ export class FourDServerDouble {
     return [...this.table.keys()].sort();
   }
 
+  /** 4D Client licences held by REST sessions now. */
+  get licencesInUse(): number {
+    return this.web.licencesInUse;
+  }
+
+  /** What a restart does to the web server: every session closed, every licence released. */
+  restartWebServer(): void {
+    this.web.closeAll();
+  }
+
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
@@ -181,48 +282,84 @@ export class FourDServerDouble {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+    if (this.ownDataFolder) rmSync(this.ownDataFolder, { recursive: true, force: true });
   }
 
-  // --- the session table -----------------------------------------------------------------------
+  // --- the session table (MOBILE APP REFRESH SESSIONS) ------------------------------------------
 
-  private async load(): Promise<void> {
-    const scan = await scanRoot(this.root);
-    for (const app of scan.apps) {
-      for (const session of app.sessions) {
-        if (session.problems.length === 0 && session.status) {
-          this.table.set(session.ref, { status: session.status, stamp: scan.stamps.get(session.ref) });
-        }
+  /** Every candidate session file, with its mobi code (null: loads) and its stamp. */
+  private readFolder(): {
+    ref: string;
+    code: number | null;
+    status: SessionStatus | null;
+    stamp: FileStamp;
+  }[] {
+    const files: { ref: string; code: number | null; status: SessionStatus | null; stamp: FileStamp }[] = [];
+    const folders = readdirSync(this.root, { withFileTypes: true }).filter(
+      (entry) => entry.isDirectory() && !entry.name.startsWith('.'),
+    );
+    for (const folder of folders) {
+      let names: string[];
+      try {
+        names = readdirSync(path.join(this.root, folder.name));
+      } catch {
+        continue;
       }
+      for (const name of names.filter((n) => HEX_NAME.test(n))) {
+        const file = path.join(this.root, folder.name, name);
+        let bytes: Buffer | null = null;
+        let stamp: FileStamp = { ino: 0, size: 0, mtimeMs: 0, ctimeMs: 0 };
+        try {
+          const stats = lstatSync(file);
+          if (stats.isDirectory()) continue;
+          stamp = { ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
+          if (stats.isFile() && stats.size <= MAX_SESSION_BYTES) bytes = readFileSync(file);
+        } catch {
+          bytes = null;
+        }
+        const code = mobiCodeOf(folder.name, name, bytes, this.validate);
+        const status =
+          code === null
+            ? (JSON.parse((bytes as Buffer).toString('utf8').replace(/^\uFEFF/, '')).status as SessionStatus)
+            : null;
+        files.push({ ref: `${folder.name}/${name}`, code, status, stamp });
+      }
+    }
+    return files;
+  }
+
+  private load(): void {
+    for (const file of this.readFolder()) {
+      if (file.code === null && file.status)
+        this.table.set(file.ref, { status: file.status, stamp: file.stamp });
     }
   }
 
   /** What MOBILE APP REFRESH SESSIONS does, as documented: re-read, reload, remove, drop, report. */
-  async refresh(): Promise<DoubleRefresh> {
+  refresh(): DoubleRefresh {
     this.refreshCount += 1;
-    const scan = await scanRoot(this.root);
     const result: DoubleRefresh = { reloaded: [], removed: [], dropped: [], errors: [] };
-    const valid = new Set<string>();
-    for (const app of scan.apps) {
-      for (const session of app.sessions) {
-        if (session.problems.length > 0 || !session.status) continue;
-        valid.add(session.ref);
-        const stamp = scan.stamps.get(session.ref);
-        const known = this.table.get(session.ref);
-        if (!known || !sameStamp(known.stamp, stamp)) {
-          this.table.set(session.ref, { status: session.status, stamp });
-          result.reloaded.push(session.ref);
-        }
+    const seen = new Set<string>();
+    for (const file of this.readFolder()) {
+      seen.add(file.ref);
+      if (file.code !== null) {
+        if (this.table.delete(file.ref)) result.dropped.push(file.ref);
+        const message = MOBI_TEXT[file.code] ?? '';
+        result.errors.push({
+          component: 'mobi',
+          code: file.code,
+          message: this.options.errorsNameFiles ? `${message}: ${file.ref}` : message,
+        });
+        continue;
+      }
+      const known = this.table.get(file.ref);
+      if (file.status && (!known || !sameStamp(known.stamp, file.stamp))) {
+        this.table.set(file.ref, { status: file.status, stamp: file.stamp });
+        result.reloaded.push(file.ref);
       }
     }
-    const failing = new Map<string, number>();
-    for (const problem of scan.problems)
-      if (!failing.has(problem.path)) failing.set(problem.path, problem.mobi ?? 2);
-    for (const [file, code] of failing) {
-      if (this.table.delete(file)) result.dropped.push(file);
-      result.errors.push({ component: 'mobi', code, message: `${MOBI_TEXT[code]}: ${file}` });
-    }
     for (const ref of [...this.table.keys()]) {
-      if (!valid.has(ref) && !failing.has(ref)) {
+      if (!seen.has(ref)) {
         this.table.delete(ref);
         result.removed.push(ref);
       }
@@ -233,10 +370,12 @@ export class FourDServerDouble {
 
   /** A device logs in: 4D writes its new session file (pending or accepted) and knows it at once. */
   async login(device: DoubleLogin): Promise<{ ref: string; id: string; file: string }> {
-    const { teamId, bundleId } = splitAppFolderName(device.folder);
+    const match = /^([A-Z0-9]{10})\.(.+)$/.exec(device.folder);
+    const teamId = match?.[1] ?? null;
+    const bundleId = match?.[2] ?? device.folder;
     const id = randomBytes(20).toString('hex');
     const ios = teamId !== null;
-    const json = {
+    const session = {
       application: { id: bundleId, name: device.appName ?? bundleId.split('.').at(-1), version: '1.0.0' },
       ...(teamId ? { team: { id: teamId } } : {}),
       language: { id: 'en_US', code: 'en', region: 'US' },
@@ -261,7 +400,7 @@ export class FourDServerDouble {
     const folder = path.join(this.root, device.folder);
     await fs.mkdir(folder, { recursive: true });
     const file = path.join(folder, id);
-    await fs.writeFile(file, JSON.stringify(json, null, 2), { flag: 'wx' });
+    await fs.writeFile(file, JSON.stringify(session, null, 2), { flag: 'wx' });
     const stats = await fs.lstat(file);
     const ref = `${device.folder}/${id}`;
     this.table.set(ref, {
@@ -299,140 +438,176 @@ export class FourDServerDouble {
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      this.requests.push({
-        method: request.method ?? '',
-        path: url.pathname,
-        headers: request.headers,
-        body,
-      });
-      const answer = () => {
-        this.route(request.method ?? '', url.pathname, request.headers, body, response).catch(
-          (error: unknown) => {
-            this.json(response, 500, {
-              success: false,
-              errors: [{ component: 'double', code: 500, message: String(error) }],
-            });
-          },
-        );
+      const method = request.method ?? '';
+      this.requests.push({ method, path: url.pathname, headers: request.headers, body });
+      const send = () => {
+        let answer: Answer;
+        try {
+          answer = this.route(method, decodeURIComponent(url.pathname), request.headers, body);
+        } catch (error) {
+          answer = json(500, {
+            success: false,
+            errors: [{ component: 'double', code: 500, message: String(error) }],
+          });
+        }
+        if (response.writableEnded || response.destroyed) return;
+        response.writeHead(answer.status, answer.headers);
+        response.end(answer.body);
       };
       if (this.delayMs > 0) {
         const timer = setTimeout(() => {
           this.timers.delete(timer);
-          answer();
+          send();
         }, this.delayMs);
         this.timers.add(timer);
       } else {
-        answer();
+        send();
       }
     });
   }
 
-  private json(
-    response: http.ServerResponse,
-    status: number,
-    value: unknown,
-    headers: Record<string, string> = {},
-  ): void {
-    if (response.writableEnded || response.destroyed) return;
-    response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
-    response.end(JSON.stringify(value));
+  /** What 4D's web server does with a URL nothing else handles: `On Web Connection`, else a 404 page. */
+  private defaultWebProcessing(): Answer {
+    if (this.options.onWebConnection != null) return text(200, this.options.onWebConnection);
+    return text(404, '<html><body><h1>404 Not Found</h1></body></html>');
   }
 
-  private async route(
-    method: string,
-    pathname: string,
-    headers: http.IncomingHttpHeaders,
-    body: string,
-    response: http.ServerResponse,
-  ): Promise<void> {
-    const routes = [this.handlerPath, new URL(this.restUrl).pathname, new URL(this.loginUrl).pathname];
-    if (!routes.includes(decodeURIComponent(pathname))) {
-      response.writeHead(404, { 'Content-Type': 'text/html' });
-      response.end('<html><body>404 Not Found</body></html>');
-      return;
-    }
-    if (method !== 'POST') {
-      response.writeHead(405, { Allow: 'POST' });
-      response.end();
-      return;
-    }
-    if (this.answer === 'garbage') {
-      response.writeHead(200, { 'Content-Type': 'text/html' });
-      response.end('<html><body><h1>It works!</h1></body></html>');
-      return;
-    }
-    if (this.answer === 'wrong-shape') return this.json(response, 200, { status: 'ok', reloaded: true });
+  private route(method: string, pathname: string, headers: http.IncomingHttpHeaders, body: string): Answer {
+    const isHandler = pathname === this.handlerPath;
+    const isRest = pathname.startsWith('/rest/');
+    if (!isHandler && !(isRest && this.restServer)) return this.defaultWebProcessing();
+    if (isHandler && this.handler === 'not-loaded') return this.defaultWebProcessing();
+    if (method !== 'POST') return { status: 405, headers: { Allow: 'POST' }, body: Buffer.alloc(0) };
+    if (this.answer === 'garbage') return text(200, '<html><body><h1>It works!</h1></body></html>');
+    if (this.answer === 'wrong-shape') return json(200, { status: 'ok', reloaded: true });
     if (this.answer === 'server-error') {
-      return this.json(response, 500, {
+      return json(500, {
         success: false,
         errors: [{ component: 'MobileSessions', code: 500, message: 'The double was told to fail.' }],
       });
     }
-    const target = decodeURIComponent(pathname);
-    if (target === this.handlerPath) return this.handlerRoute(headers, response);
-    if (target === new URL(this.loginUrl).pathname) return this.loginRoute(headers, body, response);
-    return this.restRoute(headers, response);
+    const { session } = this.web.sessionFor(headers.cookie);
+    const answer = isHandler ? this.handlerRoute(headers, session) : this.restRoute(pathname, body, session);
+    // 4D sets the session cookie itself on what it sends (OutgoingMessage's documentation).
+    answer.headers['Set-Cookie'] = this.web.setCookie(session);
+    return answer;
   }
 
-  /** The HTTP request handler of docs/push.md (4D 20 R8+): bearer secret, then refresh. */
-  private async handlerRoute(
-    headers: http.IncomingHttpHeaders,
-    response: http.ServerResponse,
-  ): Promise<void> {
-    const secret = this.options.secret;
-    if (secret !== null && secret !== undefined && headers.authorization !== `Bearer ${secret}`) {
-      return this.json(response, 401, {
-        success: false,
-        errors: [{ component: 'MobileSessions', code: 401, message: 'Missing or wrong secret.' }],
+  // --- Route A: the HTTP request handler of docs/push.md (section 3) ---------------------------
+
+  /** `_secretDigest()`: the 64 hex digits of push-secret.sha256, or "". */
+  private secretDigest(): string {
+    let digest = '';
+    try {
+      digest = readFileSync(this.secretFile, 'utf8').slice(0, 64);
+    } catch {
+      return '';
+    }
+    return /^[0-9a-fA-F]{64}$/.test(digest) ? digest : '';
+  }
+
+  private handlerRoute(headers: http.IncomingHttpHeaders, session: WebSession): Answer {
+    if (this.handler === 'no-singleton') return text(500, 'Cannot find singleton', 'text/plain');
+    if (this.handler === 'no-function') return text(500, 'Cannot find singleton function', 'text/plain');
+    const privileges = session.privileges.size ? session.privileges : ['guest'];
+    if (!permits(this.roles, 'MobileSessionsHandler.refresh', privileges)) {
+      return restError(
+        403,
+        'No permission to execute method refresh in singleton MobileSessionsHandler',
+        1561,
+      );
+    }
+    // The handler's code, line by line (docs/push.md, section 3.2).
+    const response = new OutgoingMessageDouble();
+    const answer: { success: boolean; errors: unknown[] } = { success: true, errors: [] };
+    const expected = this.secretDigest();
+    const header = typeof headers.authorization === 'string' ? headers.authorization : '';
+    if (expected === '') {
+      response.setStatus(500);
+      answer.success = false;
+      answer.errors.push({
+        component: 'MobileSessions',
+        code: 500,
+        message: 'No push secret is set up on the server (see docs/push.md, section 2).',
+      });
+    } else if (
+      !header.startsWith('Bearer ') ||
+      createHash('sha256').update(header.slice(7), 'utf8').digest('hex') !== expected.toLowerCase()
+    ) {
+      response.setStatus(401);
+      response.setHeader('WWW-Authenticate', 'Bearer');
+      answer.success = false;
+      answer.errors.push({ component: 'MobileSessions', code: 401, message: 'Missing or wrong secret.' });
+    } else {
+      const { errors } = this.refresh();
+      answer.success = errors.length === 0;
+      answer.errors.push(...errors);
+      response.setStatus(200);
+    }
+    response.setBody(answer);
+    response.setHeader('Cache-Control', 'no-store');
+    return { status: response.status, headers: response.headers, body: response.bytes() };
+  }
+
+  // --- Route B: the REST function of docs/push.md (section 4) ----------------------------------
+
+  private get forceLogin(): boolean {
+    return this.roles.forceLogin === true;
+  }
+
+  private restRoute(pathname: string, body: string, session: WebSession): Answer {
+    const name = pathname.split('/').filter(Boolean).at(-1) ?? '';
+    if (!pathname.startsWith('/rest/$catalog/') || (name !== 'authentify' && name !== this.restFunction)) {
+      return restError(404, `The function ${name} is not an exposed function of the DataStore class.`, 1800);
+    }
+    if (!this.forceLogin && !this.web.takeLicence(session)) {
+      // Legacy login mode: every REST session takes a licence at once (inferred refusal).
+      return restError(403, 'No 4D Client license is available for this REST session.', 1003);
+    }
+    if (name === 'authentify') return this.authentify(body, session);
+    const privileges = session.privileges.size ? session.privileges : ['guest'];
+    if (this.forceLogin && !permits(this.roles, `ds.${name}`, privileges)) {
+      return restError(403, `No permission to execute method ${name} in dataStore`, 1561);
+    }
+    const { errors } = this.refresh();
+    return json(200, { result: { success: errors.length === 0, errors } });
+  }
+
+  /** The exposed `authentify()` of docs/push.md (section 4.2), or 4D's own example that returns a Text. */
+  private authentify(body: string, session: WebSession): Answer {
+    let credentials: Record<string, unknown> = {};
+    try {
+      const parameters = JSON.parse(body) as unknown[];
+      const first = Array.isArray(parameters) ? parameters[0] : null;
+      if (first !== null && typeof first === 'object') credentials = first as Record<string, unknown>;
+    } catch {
+      credentials = {};
+    }
+    const user = String(credentials.user ?? credentials.name ?? '');
+    const password = String(credentials.password ?? '');
+    const digest = this.secretDigest().toLowerCase();
+    const knownUser = user === (this.options.restUser ?? 'mobile-sessions');
+    const rightSecret =
+      digest !== '' &&
+      password !== '' &&
+      createHash('sha256').update(password, 'utf8').digest('hex') === digest;
+
+    if (this.options.loginFunction === '4d-example') {
+      if (!knownUser) return json(200, { result: 'Wrong user' });
+      if (!rightSecret) return json(200, { result: 'Wrong password' });
+      this.web.setPrivileges(session, ['mobileSessionsPush']);
+      return json(200, { result: '' });
+    }
+    if (!knownUser || !rightSecret)
+      return json(200, { result: { success: false, message: 'Wrong user or secret.' } });
+    if (!this.web.setPrivileges(session, ['mobileSessionsPush'])) {
+      return json(200, {
+        result: {
+          success: false,
+          message: 'Session.setPrivileges() failed: no 4D Client licence is free on the server.',
+        },
       });
     }
-    const { errors } = await this.refresh();
-    this.json(response, 200, { success: errors.length === 0, errors });
-  }
-
-  private sessionOf(headers: http.IncomingHttpHeaders): string | null {
-    const cookie = headers.cookie ?? '';
-    const match = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`).exec(cookie);
-    return match?.[1] ?? null;
-  }
-
-  /** The exposed login function of docs/push.md, called by the REST login flow. */
-  private loginRoute(headers: http.IncomingHttpHeaders, body: string, response: http.ServerResponse): void {
-    let sessionId = this.sessionOf(headers);
-    const setCookie: Record<string, string> = {};
-    if (!sessionId || !this.sessions.has(sessionId)) {
-      sessionId = randomUUID().replace(/-/g, '').toUpperCase();
-      this.sessions.set(sessionId, { privileged: false });
-      setCookie['Set-Cookie'] = `${SESSION_COOKIE}=${sessionId}; Path=/; HttpOnly`;
-    }
-    let credentials: unknown;
-    try {
-      credentials = (JSON.parse(body) as unknown[])[0];
-    } catch {
-      credentials = null;
-    }
-    const expected = this.options.restLogin;
-    const given = credentials as { user?: unknown; password?: unknown } | null;
-    const ok =
-      expected !== null &&
-      expected !== undefined &&
-      given?.user === expected.user &&
-      given?.password === expected.password;
-    (this.sessions.get(sessionId) as { privileged: boolean }).privileged = ok;
-    this.json(response, 200, { result: { success: ok } }, setCookie);
-  }
-
-  /** The exposed DataStore function of docs/push.md (the REST route). */
-  private async restRoute(headers: http.IncomingHttpHeaders, response: http.ServerResponse): Promise<void> {
-    if (this.options.restLogin) {
-      const session = this.sessions.get(this.sessionOf(headers) ?? '');
-      if (!session?.privileged) {
-        return this.json(response, 401, {
-          __ERROR: [{ message: "This session has no privilege to run the function (the double's wording)." }],
-        });
-      }
-    }
-    const { errors } = await this.refresh();
-    this.json(response, 200, { result: { success: errors.length === 0, errors } });
+    return json(200, { result: { success: true } });
   }
 }

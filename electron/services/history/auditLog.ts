@@ -20,6 +20,16 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError, type ErrorCode } from '../../../shared/errors.js';
+import {
+  type AuditEntry,
+  type DeleteEntry,
+  type HistoryCursor,
+  type HistoryPage,
+  type LogPosition,
+  MAX_CURSOR_WAITING,
+  type StatusEntry,
+  type UndoEntry,
+} from '../../../shared/history.js';
 import type { SessionStatus } from '../../../shared/session.js';
 import { describeFsError, errnoCode } from '../fsErrors.js';
 import { processIsAlive, thisProcess } from '../session/processIdentity.js';
@@ -86,50 +96,11 @@ export interface Outcome {
 }
 
 // --- what readers see: one entry per change that happened, and every undo attempt ------------
+// (declared in shared/history.ts, since they cross every door: the readHistory request, log --json)
 
-interface EntryBase {
-  id: string;
-  batch: string;
-  time: string;
-  user: string;
-  root: string;
-  ref: string;
-  recovered?: true;
-}
-export interface StatusEntry extends EntryBase {
-  action: 'set-status';
-  statusBefore: SessionStatus;
-  statusAfter: SessionStatus;
-  sha256After: string;
-}
-export interface DeleteEntry extends EntryBase {
-  action: 'delete';
-  permanent: boolean;
-  statusBefore: SessionStatus | null;
-  backup: string;
-  sha256Before: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  firstSeen: string | null;
-}
-export interface UndoEntry extends EntryBase {
-  action: 'undo';
-  undoes: string;
-  ok: boolean;
-  /** Whether this attempt settles the entry (done, already done, or refused for good). */
-  settles: boolean;
-  reason: string | null;
-  statusBefore: SessionStatus | null;
-  statusAfter: SessionStatus | null;
-}
-export type AuditEntry = StatusEntry | DeleteEntry | UndoEntry;
+export type { AuditEntry, DeleteEntry, LogPosition, StatusEntry, UndoEntry };
 
-/** Where a reader may resume: a segment and a byte offset in it. */
-export interface LogPosition {
-  segment: number;
-  offset: number;
-}
+type EntryBase = Omit<StatusEntry, 'action' | 'statusBefore' | 'statusAfter' | 'sha256After'>;
 
 export type NewIntent =
   | Omit<StatusIntent, 't' | 'id' | 'batch' | 'time' | 'user' | 'pid'>
@@ -438,6 +409,83 @@ export class AuditLog {
         if (entry) yield entry;
       }
     }
+  }
+
+  /**
+   * One page of entries from `from` (null: the start of the journal), oldest first: at most
+   * `limit`, and where the next page starts. A page reads the journal from its cursor on, plus the
+   * line of each intent the cursor says is still waiting for its outcome, so paging through the
+   * whole history reads it once, whatever its size. Damaged lines are counted in the part read.
+   */
+  async page(from: HistoryCursor | null, limit: number): Promise<HistoryPage> {
+    const waiting = new Map<string, { intent: Intent; at: LogPosition }>();
+    for (const at of from?.waiting ?? []) {
+      const record = await this.recordAt(at);
+      if (record && isIntent(record)) waiting.set(record.id, { intent: record, at });
+    }
+    const root = path.resolve(this.root);
+    const entries: AuditEntry[] = [];
+    const stats: LineStats = { damaged: 0 };
+    let after = from?.after ?? { segment: 0, offset: 0 };
+    let more = false;
+    for await (const { record, at, end } of this.positionedRecords(after, stats)) {
+      after = end;
+      if (isIntent(record)) waiting.set(record.id, { intent: record, at });
+      else if (isOutcome(record)) {
+        const pending = waiting.get(record.id);
+        if (!pending) continue;
+        waiting.delete(record.id);
+        const entry = toEntry(pending.intent, record, root);
+        if (entry) entries.push(entry);
+        if (entries.length >= limit) {
+          more = true;
+          break;
+        }
+      }
+    }
+    // Intents whose outcome never came (a crash not yet reconciled, a damaged outcome line) would
+    // grow the cursor for ever: it keeps the newest, which are the ones still likely to complete.
+    const open = [...waiting.values()]
+      .map((w) => w.at)
+      .sort((a, b) => a.segment - b.segment || a.offset - b.offset)
+      .slice(-MAX_CURSOR_WAITING);
+    return { entries, damaged: stats.damaged, next: { after, waiting: open }, more };
+  }
+
+  /** Every record from `from` on, with where its line starts and ends. */
+  private async *positionedRecords(
+    from: LogPosition,
+    stats: LineStats,
+  ): AsyncGenerator<{ record: Record<string, unknown>; at: LogPosition; end: LogPosition }> {
+    for (const segment of await this.segments()) {
+      if (segment < from.segment) continue;
+      // A damaged line before a record is part of its span: reading from `at` skips it again.
+      let offset = segment === from.segment ? from.offset : 0;
+      const lines = readJsonLines(path.join(this.dir, segmentName(segment)), stats, offset);
+      try {
+        for await (const line of lines) {
+          yield { record: line.record, at: { segment, offset }, end: { segment, offset: line.end } };
+          offset = line.end;
+        }
+      } catch (error) {
+        throw unreadable(this.dir, error);
+      }
+    }
+  }
+
+  /** The first record at or after a position (null when there is none, or it cannot be read). */
+  private async recordAt(at: LogPosition): Promise<Record<string, unknown> | null> {
+    try {
+      for await (const line of readJsonLines(
+        path.join(this.dir, segmentName(at.segment)),
+        { damaged: 0 },
+        at.offset,
+      ))
+        return line.record;
+    } catch {
+      // unreadable now: the intent is dropped from the cursor, as a pruned segment's would be
+    }
+    return null;
   }
 
   /** Every entry, in an array (tests and small logs). */

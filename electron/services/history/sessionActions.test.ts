@@ -144,6 +144,18 @@ describe('delete and undo', () => {
     await expect(actions.undo()).rejects.toMatchObject({ code: 'nothing-to-undo' });
   });
 
+  it('names the batch an undo undid, so a notice of that batch can drop its Undo', async () => {
+    const a = await writeSession(root, { status: 'pending' });
+    const b = await writeSession(root, { status: 'pending' });
+    const accept = await actions.setStatus([a.ref], 'accepted');
+    const trash = await actions.delete([b.ref]);
+    const latest = await actions.undo(); // Ctrl/Cmd+Z: the latest batch
+    expect(latest.undid).toBe(trash.batch);
+    expect(latest.batch).not.toBe(trash.batch);
+    await expect(actions.undo({ batch: trash.batch })).rejects.toMatchObject({ code: 'already-undone' });
+    expect((await actions.undo({ batch: accept.batch })).undid).toBe(accept.batch);
+  });
+
   it('refuses to undo over a change someone else made, and moves on next time', async () => {
     const a = await writeSession(root, { status: 'pending' });
     const b = await writeSession(root, { status: 'pending' });

@@ -28,6 +28,7 @@ import {
   type TrashFunction,
 } from '../session/sessionWriter.js';
 import { editStatus } from '../session/statusEdit.js';
+import { removeTrashedCopy } from '../session/trashedCopy.js';
 import { type LeftoverWorkFolder, recoverWorkFolders, WorkFolders } from '../session/workFolder.js';
 import {
   type AuditEntry,
@@ -252,10 +253,11 @@ export class SessionActions {
       throw new AppError('already-undone', 'That change was already undone.');
     }
     const entries = [...target.open].reverse();
-    return this.runBatch(
+    const report = await this.runBatch(
       entries.map((e) => e.ref),
       (_ref, index) => this.planUndo(entries[index] as StatusEntry | DeleteEntry),
     );
+    return target.batch === null ? report : { ...report, undid: target.batch };
   }
 
   /** This folder's history, oldest first, streamed. */
@@ -521,6 +523,8 @@ export class SessionActions {
       apply: async (work) => {
         const how = await restoreSessionFile(work, file, saved);
         if (how === 'already') throw new AppError('already-undone', `${entry.ref} was already restored.`);
+        // The session is back: the copy the delete sent to the OS trash goes (where that is possible).
+        if (!entry.permanent) await removeTrashedCopy(file, entry.sha256Before).catch(() => false);
         return done;
       },
     };

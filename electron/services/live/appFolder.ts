@@ -16,6 +16,22 @@ export interface AppManifest {
 const text = (value: unknown): string | null =>
   typeof value === 'string' && value.length > 0 ? value : null;
 
+const PLATFORMS: Record<string, Platform> = { ios: 'ios', android: 'android' };
+
+/**
+ * `info.target` is one target ("iOS", "android") or a collection of them (["android","iOS"], as
+ * 4D-Mobile-App-Server's createTestSession writes it). An app built for both has one folder per
+ * platform: the iOS one carries the team id (`TEAM.bundle`), the Android one the bundle id alone.
+ */
+function platformOfTarget(target: unknown, folder: string): Platform | null {
+  const targets = (Array.isArray(target) ? target : [target])
+    .map((value) => (typeof value === 'string' ? PLATFORMS[value.toLowerCase()] : undefined))
+    .filter((platform): platform is Platform => platform !== undefined);
+  const unique = [...new Set(targets)];
+  if (unique.length <= 1) return unique[0] ?? null;
+  return splitAppFolderName(folder).teamId ? 'ios' : 'android';
+}
+
 /** Reads `manifest.json` written by 4D's mobile editor; null when absent or unusable (never an error). */
 export function readAppManifest(appFolderPath: string): AppManifest | null {
   try {
@@ -29,43 +45,87 @@ export function readAppManifest(appFolderPath: string): AppManifest | null {
       team?: Record<string, unknown>;
       info?: Record<string, unknown>;
     };
-    const target = text(manifest.info?.target)?.toLowerCase();
     return {
       name: text(manifest.application?.name),
       bundleId: text(manifest.application?.id),
       teamId: text(manifest.team?.id),
-      platform: target === 'ios' ? 'ios' : target === 'android' ? 'android' : null,
+      platform: platformOfTarget(manifest.info?.target, path.basename(appFolderPath)),
     };
   } catch {
     return null;
   }
 }
 
-function mostCommon(values: (string | null)[]): string | null {
-  const counts = new Map<string, number>();
-  for (const value of values) if (value) counts.set(value, (counts.get(value) ?? 0) + 1);
-  let best: string | null = null;
-  let bestCount = 0;
-  for (const [value, count] of counts) {
-    if (count > bestCount) [best, bestCount] = [value, count];
+/**
+ * How often each value occurs among an app's sessions, kept as sessions come and go, so an
+ * app's label never needs a pass over its sessions (100,000 of them in one app, at each change).
+ */
+export class ValueCounts {
+  private readonly counts = new Map<string, number>();
+
+  add(value: string | null): void {
+    if (value) this.counts.set(value, (this.counts.get(value) ?? 0) + 1);
   }
-  return best;
+
+  remove(value: string | null): void {
+    if (!value) return;
+    const count = (this.counts.get(value) ?? 0) - 1;
+    if (count > 0) this.counts.set(value, count);
+    else this.counts.delete(value);
+  }
+
+  /** The most common value; of equally common ones, the first in code-point order (whatever the order seen). */
+  mostCommon(): string | null {
+    let best: string | null = null;
+    let bestCount = 0;
+    for (const [value, count] of this.counts) {
+      if (count > bestCount || (count === bestCount && best !== null && value < best))
+        [best, bestCount] = [value, count];
+    }
+    return best;
+  }
+}
+
+/** What an app's summary is made of, kept up to date session by session. */
+export class AppTally {
+  sessions = 0;
+  pending = 0;
+  withProblems = 0;
+  readonly teams = new ValueCounts();
+  readonly bundles = new ValueCounts();
+  readonly oses = new ValueCounts();
+  readonly names = new ValueCounts();
+
+  add(s: SessionSummary): void {
+    this.count(s, 1);
+  }
+
+  remove(s: SessionSummary): void {
+    this.count(s, -1);
+  }
+
+  private count(s: SessionSummary, sign: 1 | -1): void {
+    this.sessions += sign;
+    if (s.status === 'pending') this.pending += sign;
+    if (s.problems.length > 0) this.withProblems += sign;
+    const method = sign === 1 ? 'add' : 'remove';
+    this.teams[method](s.team.id);
+    this.bundles[method](s.application.id);
+    this.oses[method](s.device.os?.toLowerCase() ?? null);
+    this.names[method](s.application.name);
+  }
 }
 
 /**
  * Name: the sessions' application name, else the manifest's, else the folder name.
  * Platform: the manifest's target, else what the devices say, else no team means Android.
+ * Problems are counted by the index (it knows the broken files).
  */
-export function describeApp(
-  folder: string,
-  manifest: AppManifest | null,
-  sessions: SessionSummary[],
-): AppSummary {
+export function describeApp(folder: string, manifest: AppManifest | null, tally: AppTally): AppSummary {
   const fromFolder = splitAppFolderName(folder);
-  const teamId = manifest?.teamId ?? mostCommon(sessions.map((s) => s.team.id)) ?? fromFolder.teamId;
-  const bundleId =
-    manifest?.bundleId ?? mostCommon(sessions.map((s) => s.application.id)) ?? fromFolder.bundleId;
-  const deviceOs = mostCommon(sessions.map((s) => s.device.os?.toLowerCase() ?? null));
+  const teamId = manifest?.teamId ?? tally.teams.mostCommon() ?? fromFolder.teamId;
+  const bundleId = manifest?.bundleId ?? tally.bundles.mostCommon() ?? fromFolder.bundleId;
+  const deviceOs = tally.oses.mostCommon();
   const platformFromDevices: Platform | null =
     deviceOs === 'android'
       ? 'android'
@@ -74,14 +134,10 @@ export function describeApp(
         : null;
   return {
     folder,
-    name: mostCommon(sessions.map((s) => s.application.name)) ?? manifest?.name ?? folder,
+    name: tally.names.mostCommon() ?? manifest?.name ?? folder,
     bundleId,
     teamId: teamId ?? null,
     platform: manifest?.platform ?? platformFromDevices ?? (teamId ? 'ios' : 'android'),
-    counts: {
-      sessions: sessions.length,
-      pending: sessions.filter((s) => s.status === 'pending').length,
-      problems: 0,
-    },
+    counts: { sessions: tally.sessions, pending: tally.pending, problems: 0 },
   };
 }

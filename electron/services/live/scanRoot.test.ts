@@ -167,6 +167,25 @@ describe('scanRoot: every bad input is a problem, never a crash', () => {
     expect(scan.problems.find((p) => p.path.endsWith('/a2'))?.code).toMatch(/malformed|schema/);
   });
 
+  it('reads a session larger than the usual read buffer, up to the limit, whole', async () => {
+    for (const size of [64 * 1024 - 700, 200_000, MAX_SESSION_FILE_BYTES - 1000]) {
+      const id = sessionId();
+      const json = sessionJson({
+        id,
+        email: `big${size}@example.com`,
+        extra: { userInfo: { blob: 'é'.repeat(size / 2) } },
+      });
+      await writeFile(root, IOS_FOLDER, id, json);
+    }
+    const scan = await scanRoot(root);
+    expect(scan.problems).toEqual([]);
+    expect(scan.apps[0]?.sessions.map((s) => s.email).sort()).toEqual([
+      'big1047576@example.com',
+      'big200000@example.com',
+      'big64836@example.com',
+    ]);
+  });
+
   it('does not read a file over the size limit', async () => {
     const id = sessionId();
     const json = sessionJson({ id, extra: { userInfo: { blob: 'x'.repeat(MAX_SESSION_FILE_BYTES) } } });

@@ -2,25 +2,28 @@
  * Brings an index in line with the disk. The same pass serves the first scan (every file is new,
  * so it is read without a stat first) and Refresh (a file whose identity, size and times are
  * unchanged costs one lstat, not a read). No single file (junk, huge, link, vanished, unreadable)
- * can stop it. Files are read one at a time, synchronously, in short time slices (sessionReader
- * says why): one descriptor open at most, and the event loop gets a turn every few milliseconds.
+ * can stop it.
+ *
+ * A whole pass (`syncIndex`) runs as jobs on every core (scanPool.ts): workers list, stat and
+ * read; the main thread only decides what to read and applies the answers, so its event loop
+ * stays free. One app folder (`syncAppFolder`, for a watcher event) is read on the main thread,
+ * synchronously, in short time slices (sessionReader says why).
  */
-import { type Dirent, lstatSync, readdirSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkspaceDelta } from '../../../shared/deltas.js';
-import { AppError } from '../../../shared/errors.js';
 import type { FileProblem } from '../../../shared/session.js';
-import { describeFsError, errnoCode } from '../fsErrors.js';
-import { processIsAlive } from '../session/processIdentity.js';
 import { problem } from '../session/sessionChecks.js';
-import { isLockName, lockOwner } from '../session/sessionLock.js';
-import { isAppFolderName, isSessionFileName } from '../session/sessionNames.js';
-import { type FileStamp, readSessionFile } from '../session/sessionReader.js';
-import { isWorkFolderName, workFolderOwner } from '../session/workFolder.js';
-import { readAppManifest } from './appFolder.js';
+import { type FileStamp, readSessionFile, type SessionFileRead } from '../session/sessionReader.js';
+import { type AppManifest, readAppManifest } from './appFolder.js';
+import { type AppFolderListing, listAppFolders, listSessionCandidates } from './folderListing.js';
+import { READ_JOB_FILES, STAT_JOB_FILES, STAT_WIDTH } from './scanJobs.js';
+import { defaultScanThreads, ScanPool, type ScanPoolStats, type ScanThreads } from './scanPool.js';
 import { type IndexSnapshot, SessionIndex } from './sessionIndex.js';
-import { TimeSlicer } from './timeSlices.js';
+import { SLICE_MS } from './timeSlices.js';
 
+export type { AppFolderListing } from './folderListing.js';
+export { listAppFolders, listSessionCandidates } from './folderListing.js';
 export type { IndexedApp as AppScan } from './sessionIndex.js';
 
 export interface ScanResult extends IndexSnapshot {
@@ -29,69 +32,14 @@ export interface ScanResult extends IndexSnapshot {
 }
 
 export interface SyncOptions {
-  /** Called between time slices and at the end: files looked at so far, files in all. */
+  /** Called now and then and at the end: files looked at so far, files listed so far. */
   onProgress?: (scanned: number, total: number) => void;
-  /** Called between time slices with the deltas found so far, so the first rows show before the last file is read. */
+  /** Called now and then with the deltas found so far, so the first rows show before the last file is read. */
   onDeltas?: (deltas: WorkspaceDelta[]) => void;
-}
-
-/** Lists the root's app folders; a missing or unreadable root is an error the admin must see. */
-export function listAppFolders(root: string): string[] {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(root, { withFileTypes: true });
-  } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new AppError('root-missing', `The folder ${root} does not exist or is not a folder.`, {
-        cause: error,
-      });
-    }
-    throw new AppError('io', `Could not read the folder ${root}: ${describeFsError(error)}.`, {
-      cause: error,
-    });
-  }
-  return entries
-    .filter((entry) => entry.isDirectory() && isAppFolderName(entry.name))
-    .map((entry) => entry.name)
-    .sort();
-}
-
-export interface AppFolderListing {
-  /** Regular files and links with session names; links are reported, never followed. */
-  candidates: string[];
-  /** Set when the folder itself could not be listed. */
-  problem: FileProblem | null;
-  /** Work folders of dead Mobile Sessions processes that are still there (the start could not remove them). */
-  leftovers: string[];
-}
-
-export function listSessionCandidates(root: string, folder: string): AppFolderListing {
-  try {
-    const entries = readdirSync(path.join(root, folder), { withFileTypes: true });
-    const candidates: string[] = [];
-    const leftovers: string[] = [];
-    for (const entry of entries) {
-      if ((entry.isFile() || entry.isSymbolicLink()) && isSessionFileName(entry.name))
-        candidates.push(entry.name);
-      else if (entry.isDirectory() && isWorkFolderName(entry.name)) {
-        const owner = workFolderOwner(entry.name);
-        if (owner !== null && !processIsAlive(owner)) leftovers.push(entry.name);
-      } else if (entry.isFile() && isLockName(entry.name)) {
-        const owner = lockOwner(path.join(root, folder, entry.name));
-        if (owner !== null && !processIsAlive(owner)) leftovers.push(entry.name);
-      }
-    }
-    return { candidates: candidates.sort(), problem: null, leftovers };
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return { candidates: [], problem: null, leftovers: [] };
-    const message = `The app folder cannot be read: ${describeFsError(error)}.`;
-    return {
-      candidates: [],
-      problem: { path: `${folder}/`, ...problem('unreadable', message) },
-      leftovers: [],
-    };
-  }
+  /** The worker threads to use (default: the built worker on every core; none from source). */
+  threads?: ScanThreads;
+  /** Told at the end who ran the jobs. */
+  onStats?: (stats: ScanPoolStats) => void;
 }
 
 function sameStamp(file: string, known: FileStamp): boolean {
@@ -109,7 +57,17 @@ function sameStamp(file: string, known: FileStamp): boolean {
   }
 }
 
-/** Where a sync pass sends its deltas, and when it may pause. */
+/** The same comparison, on a stat job's answer. */
+function sameStampAt(stamps: Float64Array, offset: number, known: FileStamp): boolean {
+  return (
+    stamps[offset] === 1 &&
+    stamps[offset + 1] === known.ino &&
+    stamps[offset + 2] === known.size &&
+    stamps[offset + 3] === known.mtimeMs &&
+    stamps[offset + 4] === known.ctimeMs
+  );
+}
+
 const leftoverProblem = (folder: string, name: string): FileProblem => ({
   path: `${folder}/${name}`,
   ...problem(
@@ -120,10 +78,37 @@ const leftoverProblem = (folder: string, name: string): FileProblem => ({
   ),
 });
 
+/** Where a sync pass sends its deltas, and when it may pause. */
 export interface SyncSink {
   emit: (deltas: WorkspaceDelta[]) => void;
   /** Called after each file; a promise means: await it (the event loop's turn). */
   afterFile: () => Promise<void> | undefined;
+}
+
+/**
+ * What an app folder's listing says, before any file is read: the app (and its manifest), a
+ * folder that cannot be listed, the files that are gone, the leftovers of dead writers.
+ */
+function applyListing(
+  index: SessionIndex,
+  folder: string,
+  listing: AppFolderListing,
+  manifest: AppManifest | null,
+  emit: (deltas: WorkspaceDelta[]) => void,
+): void {
+  emit(index.addApp(folder, manifest));
+  emit(index.setFolderProblem(folder, listing.problem));
+  const entry = index.apps.get(folder);
+  if (!entry) return;
+  const present = new Set([...listing.candidates, ...listing.leftovers]);
+  for (const name of [...entry.sessions.keys(), ...entry.broken.keys()]) {
+    if (name !== '' && !present.has(name)) emit(index.applyRead(folder, name, { kind: 'absent' }));
+  }
+  for (const name of listing.leftovers) {
+    emit(
+      index.applyRead(folder, name, { kind: 'broken', problem: leftoverProblem(folder, name), stamp: null }),
+    );
+  }
 }
 
 /**
@@ -142,22 +127,11 @@ export async function syncAppFolder(
     changed += deltas.length;
     sink.emit(deltas);
   };
-  emit(index.addApp(folder, readAppManifest(path.join(root, folder))));
-  emit(index.setFolderProblem(folder, listing.problem));
-  const entry = index.apps.get(folder);
-  if (!entry) return;
-  const present = new Set([...listing.candidates, ...listing.leftovers]);
-  for (const name of [...entry.sessions.keys(), ...entry.broken.keys()]) {
-    if (name !== '' && !present.has(name)) emit(index.applyRead(folder, name, { kind: 'absent' }));
-  }
-  for (const name of listing.leftovers) {
-    emit(
-      index.applyRead(folder, name, { kind: 'broken', problem: leftoverProblem(folder, name), stamp: null }),
-    );
-  }
+  applyListing(index, folder, listing, readAppManifest(path.join(root, folder)), emit);
+  if (!index.apps.has(folder)) return;
   const folderPath = path.join(root, folder) + path.sep;
   for (const fileName of listing.candidates) {
-    const known = index.stamps.get(`${folder}/${fileName}`);
+    const known = index.stampOf(folder, fileName);
     if (!known || !sameStamp(folderPath + fileName, known)) {
       emit(index.applyRead(folder, fileName, readSessionFile(root, folder, fileName)));
     }
@@ -168,15 +142,22 @@ export async function syncAppFolder(
   if (changed > 0) sink.emit(index.appChanges([folder]));
 }
 
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /** Brings the whole index in line with the disk; returns every delta (also given to `onDeltas` as they come). */
 export async function syncIndex(index: SessionIndex, options: SyncOptions = {}): Promise<WorkspaceDelta[]> {
   const folders = listAppFolders(index.root);
-  const listings = folders.map((folder) => listSessionCandidates(index.root, folder));
-  const total = listings.reduce((sum, listing) => sum + listing.candidates.length, 0);
   const all: WorkspaceDelta[] = [];
   let pending: WorkspaceDelta[] = [];
   let scanned = 0;
+  let total = 0;
+  let lastFlush = Number.NEGATIVE_INFINITY;
   const flush = () => {
+    lastFlush = performance.now();
     options.onProgress?.(scanned, total);
     if (options.onDeltas && pending.length > 0) {
       const batch = pending;
@@ -184,21 +165,72 @@ export async function syncIndex(index: SessionIndex, options: SyncOptions = {}):
       options.onDeltas(batch);
     }
   };
-  const slicer = new TimeSlicer();
-  const sink: SyncSink = {
-    emit: (deltas) => {
-      if (deltas.length === 0) return;
-      all.push(...deltas);
-      if (options.onDeltas) pending.push(...deltas);
-    },
-    afterFile: () => {
-      scanned += 1;
-      return slicer.pause(flush);
-    },
+  // Listeners hear of progress at most every slice; the first rows as soon as they are read.
+  const maybeFlush = () => {
+    if (performance.now() - lastFlush >= SLICE_MS || (all.length > 0 && lastFlush < 0)) flush();
+  };
+  const emit = (deltas: WorkspaceDelta[]) => {
+    if (deltas.length === 0) return;
+    for (const delta of deltas) all.push(delta);
+    if (options.onDeltas) for (const delta of deltas) pending.push(delta);
   };
   const onDisk = new Set(folders);
-  for (const folder of [...index.apps.keys()]) if (!onDisk.has(folder)) sink.emit(index.removeApp(folder));
-  for (const [i, folder] of folders.entries()) await syncAppFolder(index, folder, sink, listings[i]);
+  for (const folder of [...index.apps.keys()]) if (!onDisk.has(folder)) emit(index.removeApp(folder));
+
+  const pool = new ScanPool(index.root, options.threads ?? defaultScanThreads());
+  let firstRead = true;
+  const syncFolder = async (folder: string): Promise<void> => {
+    const listed = await pool.run({ kind: 'list', folder });
+    if (listed.kind !== 'list') return;
+    let changed = 0;
+    const emitCounted = (deltas: WorkspaceDelta[]) => {
+      changed += deltas.length;
+      emit(deltas);
+    };
+    applyListing(index, folder, listed.listing, listed.manifest, emitCounted);
+    if (!index.apps.has(folder)) return;
+    const { candidates } = listed.listing;
+    total += candidates.length;
+    const known: string[] = [];
+    const unknown: string[] = [];
+    const stamps = index.apps.get(folder)?.stamps;
+    for (const name of candidates) (stamps?.has(name) ? known : unknown).push(name);
+
+    const read = async (names: string[]): Promise<void> => {
+      const job = pool.run({ kind: 'read', folder, names }, firstRead);
+      firstRead = false;
+      const result = await job;
+      if (result.kind !== 'read') return;
+      result.reads.forEach((fileRead: SessionFileRead, i) => {
+        emitCounted(index.applyRead(folder, names[i] as string, fileRead));
+      });
+      scanned += names.length;
+      maybeFlush();
+    };
+    const stat = async (names: string[]): Promise<void> => {
+      const result = await pool.run({ kind: 'stat', folder, names });
+      if (result.kind !== 'stat') return;
+      const changedNames = names.filter((name, i) => {
+        const stamp = stamps?.get(name);
+        return !stamp || !sameStampAt(result.stamps, i * STAT_WIDTH, stamp);
+      });
+      scanned += names.length - changedNames.length;
+      maybeFlush();
+      await Promise.all(chunks(changedNames, READ_JOB_FILES).map(read));
+    };
+    await Promise.all([
+      ...chunks(known, STAT_JOB_FILES).map(stat),
+      ...chunks(unknown, READ_JOB_FILES).map(read),
+    ]);
+    // Counts and labels are recomputed only when something in the folder changed.
+    if (changed > 0) emit(index.appChanges([folder]));
+  };
+  try {
+    await Promise.all(folders.map(syncFolder));
+  } finally {
+    await pool.close();
+  }
+  options.onStats?.(pool.stats);
   flush();
   return all;
 }
@@ -211,5 +243,5 @@ export async function scanRoot(
   const index = new SessionIndex(path.resolve(root));
   if (options.firstSeen) index.firstSeen = options.firstSeen;
   await syncIndex(index, options);
-  return { ...index.snapshot(), stamps: index.stamps };
+  return { ...index.snapshot(), stamps: index.allStamps() };
 }

@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { WorkspaceDelta } from '../../../shared/deltas.js';
 import type { AppSummary, FileProblem, SessionSummary } from '../../../shared/session.js';
 import type { FileStamp, SessionFileRead } from '../session/sessionReader.js';
-import { type AppManifest, describeApp } from './appFolder.js';
+import { type AppManifest, AppTally, describeApp } from './appFolder.js';
 
 export interface AppEntry {
   folder: string;
@@ -16,6 +16,13 @@ export interface AppEntry {
   sessions: Map<string, SessionSummary>;
   /** Files that are not usable sessions, by file name (or '' for the folder itself). */
   broken: Map<string, FileProblem>;
+  /**
+   * By file name: the version of each file the index reflects. Kept per folder, under the name
+   * the listing already holds, rather than under a `<folder>/<file>` key made for each file.
+   */
+  stamps: Map<string, FileStamp>;
+  /** Counts and label votes of the sessions, kept as they change. */
+  tally: AppTally;
 }
 
 export interface IndexedApp extends AppSummary {
@@ -30,10 +37,19 @@ export interface IndexSnapshot {
 
 const fileKey = (folder: string, fileName: string) => `${folder}/${fileName}`;
 
+const replaced = new WeakMap<WorkspaceDelta, SessionSummary>();
+
+/**
+ * The summary a `session-changed` or `session-removed` delta replaced: what keeps a sorted list
+ * up to date finds its old place by it (sessionQuery.ts). Not part of the delta itself, which
+ * travels to the renderer.
+ */
+export function replacedSummary(delta: WorkspaceDelta): SessionSummary | undefined {
+  return replaced.get(delta);
+}
+
 export class SessionIndex {
   readonly apps = new Map<string, AppEntry>();
-  /** By `<folder>/<file>`: the version of each file the index reflects. */
-  readonly stamps = new Map<string, FileStamp>();
 
   /**
    * First-seen times the engine keeps (the app's own rewrites make new inodes): preferred to the
@@ -45,6 +61,20 @@ export class SessionIndex {
   private readonly reportedApps = new Map<string, AppSummary>();
 
   constructor(readonly root: string) {}
+
+  /** The version of a file the index reflects, if it holds one. */
+  stampOf(folder: string, fileName: string): FileStamp | undefined {
+    return this.apps.get(folder)?.stamps.get(fileName);
+  }
+
+  /** Every file's stamp, by `<folder>/<file>` (a copy: for scan results and tests). */
+  allStamps(): Map<string, FileStamp> {
+    const all = new Map<string, FileStamp>();
+    for (const [folder, entry] of this.apps) {
+      for (const [name, stamp] of entry.stamps) all.set(fileKey(folder, name), stamp);
+    }
+    return all;
+  }
 
   /** `app-changed` deltas for the given apps whose summary (counts, labels) differs from the last reported. */
   appChanges(folders: Iterable<string>): WorkspaceDelta[] {
@@ -61,10 +91,16 @@ export class SessionIndex {
   summarizeApp(folder: string): AppSummary | null {
     const entry = this.apps.get(folder);
     if (!entry) return null;
-    const sessions = [...entry.sessions.values()];
-    const app = describeApp(folder, entry.manifest, sessions);
-    app.counts.problems = entry.broken.size + sessions.filter((s) => s.problems.length > 0).length;
+    const app = describeApp(folder, entry.manifest, entry.tally);
+    app.counts.problems = entry.broken.size + entry.tally.withProblems;
     return app;
+  }
+
+  /** Puts back a whole app folder as the cache kept it. */
+  restoreApp(entry: Omit<AppEntry, 'tally'>): void {
+    const tally = new AppTally();
+    for (const session of entry.sessions.values()) tally.add(session);
+    this.apps.set(entry.folder, { ...entry, tally });
   }
 
   addApp(folder: string, manifest: AppManifest | null): WorkspaceDelta[] {
@@ -73,7 +109,14 @@ export class SessionIndex {
       existing.manifest = manifest;
       return this.appChanges([folder]);
     }
-    this.apps.set(folder, { folder, manifest, sessions: new Map(), broken: new Map() });
+    this.apps.set(folder, {
+      folder,
+      manifest,
+      sessions: new Map(),
+      broken: new Map(),
+      stamps: new Map(),
+      tally: new AppTally(),
+    });
     const app = this.summarizeApp(folder) as AppSummary;
     this.reportedApps.set(folder, app);
     return [{ type: 'app-added', folder, app }];
@@ -82,8 +125,6 @@ export class SessionIndex {
   removeApp(folder: string): WorkspaceDelta[] {
     const entry = this.apps.get(folder);
     if (!entry) return [];
-    for (const name of [...entry.sessions.keys(), ...entry.broken.keys()])
-      this.stamps.delete(fileKey(folder, name));
     this.apps.delete(folder);
     this.reportedApps.delete(folder);
     return [{ type: 'app-removed', folder }];
@@ -93,36 +134,53 @@ export class SessionIndex {
   applyRead(folder: string, fileName: string, read: SessionFileRead): WorkspaceDelta[] {
     const entry = this.apps.get(folder);
     if (!entry) return [];
-    const key = fileKey(folder, fileName);
     const deltas: WorkspaceDelta[] = [];
     const wasSession = entry.sessions.get(fileName);
     const wasBroken = entry.broken.get(fileName);
 
-    if (read.kind === 'absent') this.stamps.delete(key);
-    else if (read.stamp) this.stamps.set(key, read.stamp);
-    else this.stamps.delete(key);
+    if (read.kind !== 'absent' && read.stamp) entry.stamps.set(fileName, read.stamp);
+    else entry.stamps.delete(fileName);
 
     if (read.kind === 'session') {
-      const firstSeen = this.firstSeen.get(key) ?? wasSession?.firstSeen;
+      // The summary's ref is this file's `<folder>/<file>`: no key is built for a plain read.
+      const key = read.summary.ref;
+      const firstSeen =
+        (this.firstSeen.size > 0 ? this.firstSeen.get(key) : undefined) ?? wasSession?.firstSeen;
       if (firstSeen !== undefined && firstSeen !== read.summary.firstSeen) read.summary.firstSeen = firstSeen;
-      entry.sessions.set(fileName, read.summary);
-      if (!wasSession) deltas.push({ type: 'session-added', ref: key, folder, session: read.summary });
-      else if (!isDeepStrictEqual(wasSession, read.summary)) {
-        deltas.push({ type: 'session-changed', ref: key, folder, session: read.summary });
+      if (!wasSession) {
+        entry.sessions.set(fileName, read.summary);
+        entry.tally.add(read.summary);
+        deltas.push({ type: 'session-added', ref: key, folder, session: read.summary });
+      } else if (!isDeepStrictEqual(wasSession, read.summary)) {
+        // An unchanged session keeps its object: sorted lists hold it (and the copy is garbage).
+        entry.sessions.set(fileName, read.summary);
+        entry.tally.remove(wasSession);
+        entry.tally.add(read.summary);
+        const delta: WorkspaceDelta = { type: 'session-changed', ref: key, folder, session: read.summary };
+        replaced.set(delta, wasSession);
+        deltas.push(delta);
       }
     } else if (wasSession) {
       entry.sessions.delete(fileName);
-      deltas.push({ type: 'session-removed', ref: key, folder });
+      entry.tally.remove(wasSession);
+      const delta: WorkspaceDelta = { type: 'session-removed', ref: wasSession.ref, folder };
+      replaced.set(delta, wasSession);
+      deltas.push(delta);
     }
 
     if (read.kind === 'broken') {
       entry.broken.set(fileName, read.problem);
       if (!isDeepStrictEqual(wasBroken, read.problem)) {
-        deltas.push({ type: 'problems-changed', path: key, folder, problems: [read.problem] });
+        deltas.push({
+          type: 'problems-changed',
+          path: fileKey(folder, fileName),
+          folder,
+          problems: [read.problem],
+        });
       }
     } else if (wasBroken) {
       entry.broken.delete(fileName);
-      deltas.push({ type: 'problems-changed', path: key, folder, problems: [] });
+      deltas.push({ type: 'problems-changed', path: fileKey(folder, fileName), folder, problems: [] });
     }
     return deltas;
   }

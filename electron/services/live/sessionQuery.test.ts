@@ -1,6 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ResolvedSessionFilter, sessionFilterSchema } from '../../../shared/contract.js';
+import {
+  type ResolvedSessionFilter,
+  type SessionPage,
+  type SortKey,
+  sessionFilterSchema,
+} from '../../../shared/contract.js';
 import type { SessionSummary } from '../../../shared/session.js';
+import { SessionIndex } from './sessionIndex.js';
+import { orderFor, sortInSlices } from './sessionOrder.js';
 import { SessionQuery, sessionsToCsv } from './sessionQuery.js';
 
 function session(
@@ -41,52 +49,193 @@ const rows = [
   session('d4', { email: '=HYPERLINK("x")', device: 'Pixel, 8' }),
 ];
 
+const ids = (page: Promise<SessionPage>) => page.then((p) => p.rows.map((r) => r.id));
+
+interface Change {
+  id: number;
+  op: string;
+  status: 'accepted' | 'pending';
+  email: string;
+  device: string;
+  day: number;
+}
+
 describe('the table query', () => {
-  it('orders pending first, newest first, by default; by a column when asked', () => {
+  it('orders pending first, newest first, by default; by a column when asked', async () => {
     const query = new SessionQuery(() => rows);
-    expect(query.page(filter(), 0, 10).rows.map((r) => r.id)).toEqual(['c3', 'b2', 'a1', 'd4']);
-    const byEmail = query
-      .page(filter({ sort: { key: 'email', direction: 'asc' } }), 0, 10)
-      .rows.map((r) => r.email);
+    expect(await ids(query.page(filter(), 0, 10))).toEqual(['c3', 'b2', 'a1', 'd4']);
+    const byEmail = (await query.page(filter({ sort: { key: 'email', direction: 'asc' } }), 0, 10)).rows.map(
+      (r) => r.email,
+    );
     expect(byEmail).toEqual(['=HYPERLINK("x")', 'abby@other.org', 'adam@acme.com', 'Zoe@acme.com']);
-    const desc = query
-      .page(filter({ sort: { key: 'email', direction: 'desc' } }), 0, 10)
-      .rows.map((r) => r.id);
-    expect(desc).toEqual(['a1', 'b2', 'c3', 'd4']);
+    expect(await ids(query.page(filter({ sort: { key: 'email', direction: 'desc' } }), 0, 10))).toEqual([
+      'a1',
+      'b2',
+      'c3',
+      'd4',
+    ]);
   });
 
-  it('narrows while typing exactly as a fresh search would, and widens again', () => {
+  it('narrows while typing exactly as a fresh search would, and widens again', async () => {
     const query = new SessionQuery(() => rows);
-    const typed = ['a', 'ac', 'acm', 'ac', 'a', ''].map((search) =>
-      query.page(filter({ search }), 0, 10).rows.map((r) => r.id),
-    );
-    const fresh = ['a', 'ac', 'acm', 'ac', 'a', ''].map((search) =>
-      new SessionQuery(() => rows).page(filter({ search }), 0, 10).rows.map((r) => r.id),
-    );
+    const searches = ['a', 'ac', 'acm', 'ac', 'a', ''];
+    const typed: string[][] = [];
+    for (const search of searches) typed.push(await ids(query.page(filter({ search }), 0, 10)));
+    const fresh: string[][] = [];
+    for (const search of searches)
+      fresh.push(await ids(new SessionQuery(() => rows).page(filter({ search }), 0, 10)));
     expect(typed).toEqual(fresh);
     expect(fresh[2]).toEqual(['b2', 'a1']);
   });
 
-  it('finds the same rows after warming up its search texts', async () => {
-    const cold = new SessionQuery(() => rows).page(filter({ search: 'acme' }), 0, 10).rows.map((r) => r.id);
+  it('finds the same rows after warming up (the default order sorted ahead)', async () => {
+    const cold = await ids(new SessionQuery(() => rows).page(filter({ search: 'acme' }), 0, 10));
     const warm = new SessionQuery(() => rows);
     await warm.warmUp();
-    expect(warm.page(filter({ search: 'acme' }), 0, 10).rows.map((r) => r.id)).toEqual(cold);
+    expect(await ids(warm.page(filter({ search: 'acme' }), 0, 10))).toEqual(cold);
   });
 
-  it('counts matching and pending, windows the rows, and forgets its caches when told', () => {
+  it('counts matching and pending, windows the rows, and forgets its caches when told', async () => {
     let data = rows;
     const query = new SessionQuery(() => data);
-    expect(query.page(filter({ status: 'pending' }), 1, 1)).toMatchObject({
+    expect(await query.page(filter({ status: 'pending' }), 1, 1)).toMatchObject({
       total: 4,
       matching: 2,
       matchingPending: 2,
       offset: 1,
     });
     data = rows.slice(0, 2);
-    expect(query.page(filter(), 0, 10).total).toBe(4); // cached until invalidated
+    expect((await query.page(filter(), 0, 10)).total).toBe(4); // cached until invalidated
     query.invalidate();
-    expect(query.page(filter(), 0, 10).total).toBe(2);
+    expect((await query.page(filter(), 0, 10)).total).toBe(2);
+  });
+
+  it('locates a session in the order and among the rows of a filter, at any depth', async () => {
+    const many = Array.from({ length: 2500 }, (_, i) =>
+      session(`s${String(i).padStart(4, '0')}`, {
+        firstSeen: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+      }),
+    );
+    const query = new SessionQuery(() => many);
+    // Newest first: the oldest session is the last row, far past any page of rows.
+    expect(await query.locate(filter(), 'APP/s0000')).toBe(2499);
+    expect(await query.locate(filter(), 'APP/s2499')).toBe(0);
+    const byDevice = filter({ sort: { key: 'device', direction: 'asc' } });
+    const ref = 'APP/s1234';
+    expect((await query.page(byDevice, (await query.locate(byDevice, ref)) ?? -1, 1)).rows[0]?.ref).toBe(ref);
+    expect(await query.locate(filter({ status: 'pending' }), ref)).toBeNull();
+    expect(await query.locate(filter(), 'APP/none')).toBeNull();
+  });
+
+  it('cancels a query a newer filter replaced, and never answers the newer one with its rows', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      session(`s${String(i).padStart(4, '0')}`, { email: i % 2 ? `odd${i}@a.org` : `even${i}@b.org` }),
+    );
+    // A turn of the event loop every 512 rows: the first query is still running when the second comes.
+    const query = new SessionQuery(() => many, { yieldEveryRows: 512 });
+    await query.page(filter(), 0, 1); // the order is sorted once; the filter passes below are what run
+    const stale = query.page(filter({ search: 'odd' }), 0, 10);
+    const newer = query.page(filter({ search: 'even' }), 0, 10);
+    await expect(stale).rejects.toMatchObject({ code: 'cancelled' });
+    const answer = await newer;
+    expect(answer.matching).toBe(2500);
+    expect(answer.rows.every((r) => r.email?.startsWith('even'))).toBe(true);
+    // The next window of the newer filter comes from its own rows, not from the cancelled query's.
+    const next = await query.page(filter({ search: 'even' }), 10, 10);
+    expect(next.rows.every((r) => r.email?.startsWith('even'))).toBe(true);
+    // Windows of one filter asked for together are all answered (the table loads blocks in parallel).
+    const blocks = await Promise.all(
+      [0, 100, 200].map((offset) => query.page(filter({ search: 'odd' }), offset, 100)),
+    );
+    expect(blocks.map((b) => b.rows.length)).toEqual([100, 100, 100]);
+  });
+
+  it('keeps every order equal to a fresh sort after random changes, one by one and in batches', async () => {
+    const filters = [
+      filter(),
+      filter({ sort: { key: 'email', direction: 'asc' } }),
+      filter({ sort: { key: 'device', direction: 'desc' } }),
+      filter({ folder: 'APP', sort: { key: 'firstSeen', direction: 'asc' } }),
+      filter({ status: 'pending', sort: { key: 'status', direction: 'asc' } }),
+      filter({ search: 'e' }),
+    ];
+    const change = fc.record({
+      id: fc.integer({ min: 0, max: 59 }),
+      op: fc.constantFrom('write', 'write', 'remove'),
+      status: fc.constantFrom<'accepted' | 'pending'>('accepted', 'pending'),
+      email: fc.constantFrom('a@x.org', 'B@y.org', 'e@z.org', 'zed@x.org'),
+      device: fc.constantFrom('iPhone 13', 'iPad', 'Pixel 8'),
+      day: fc.integer({ min: 1, max: 5 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          // Small batches are applied change by change, large ones (a burst) merged in one pass.
+          fc.oneof(
+            fc.array(change, { minLength: 1, maxLength: 10 }),
+            fc.array(change, { minLength: 60, maxLength: 120 }),
+          ),
+          { maxLength: 6 },
+        ),
+        async (batches) => {
+          const index = new SessionIndex('/root');
+          index.addApp('APP', null);
+          index.addApp('OTHER', null);
+          const sessionsOf = (folder: string | null) =>
+            [...index.apps.values()].flatMap((app) =>
+              folder === null || app.folder === folder ? [...app.sessions.values()] : [],
+            );
+          const write = (c: Change) => {
+            const folder = c.id % 3 === 0 ? 'OTHER' : 'APP';
+            const id = `s${c.id}`;
+            if (c.op === 'remove') return index.applyRead(folder, id, { kind: 'absent' });
+            const summary = {
+              ...session(id, { status: c.status, email: c.email, device: c.device }),
+              ref: `${folder}/${id}`,
+              firstSeen: `2026-01-0${c.day}T00:00:00.000Z`,
+            };
+            return index.applyRead(folder, id, { kind: 'session', summary, stamp: null as never });
+          };
+          // Half of the sessions exist before the orders are built.
+          for (let id = 0; id < 60; id += 2)
+            write({ id, op: 'write', status: 'pending', email: 'e@z.org', device: 'iPad', day: 1 });
+          const query = new SessionQuery(sessionsOf);
+          for (const f of filters) await query.page(f, 0, 1);
+          for (const batch of batches) {
+            query.apply(batch.flatMap(write));
+            for (const f of filters) {
+              const kept = await query.page(f, 0, 1000);
+              const fresh = await new SessionQuery(sessionsOf).page(f, 0, 1000);
+              expect(kept).toEqual(fresh);
+            }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('sorts in slices exactly as a plain sort does', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ email: fc.string({ maxLength: 3 }), day: fc.integer({ min: 1, max: 9 }) }), {
+          maxLength: 3000,
+        }),
+        fc.constantFrom<SortKey | null>(null, 'email', 'firstSeen', 'status'),
+        async (specs, key) => {
+          const list = specs.map((x, i) =>
+            session(`r${i}`, {
+              email: x.email,
+              firstSeen: `2026-01-0${x.day}T00:00:00.000Z`,
+              status: i % 3 ? 'accepted' : 'pending',
+            }),
+          );
+          const order = orderFor(key ? { key, direction: 'desc' } : null);
+          expect(await sortInSlices(list, order)).toEqual(list.slice().sort(order.compare));
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('exports CSV that a spreadsheet cannot run as a formula', () => {
@@ -95,5 +244,16 @@ describe('the table query', () => {
     expect(header?.startsWith('App folder,Device,Status')).toBe(true);
     expect(line).toContain('"Pixel, 8"');
     expect(line).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+
+  it('exports CSV with a UTF-8 byte-order mark when asked (Excel), dates in ISO 8601', () => {
+    const row = rows[3] as SessionSummary;
+    const marked = Buffer.from(sessionsToCsv([row], { bom: true }), 'utf8');
+    expect([...marked.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const plain = sessionsToCsv([row]);
+    expect(plain.charCodeAt(0)).not.toBe(0xfeff);
+    expect(marked.toString('utf8')).toBe(`\uFEFF${plain}`);
+    expect(plain).toContain(`,${row.firstSeen},${row.modified},`);
+    expect(row.firstSeen).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d/);
   });
 });

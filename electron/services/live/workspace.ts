@@ -19,10 +19,12 @@ import { AppError } from '../../../shared/errors.js';
 import type { AppSummary, FileProblem, SessionSummary } from '../../../shared/session.js';
 import { errnoCode } from '../fsErrors.js';
 import { readSessionFile } from '../session/sessionReader.js';
+import { fileSystemKind } from './fileSystemKind.js';
 import { type FolderWatcher, type WatchEvent, watchByPolling, watchWithChokidar } from './folderWatcher.js';
 import { loadIndexCache, saveIndexCache } from './indexCache.js';
 import { listAppFolders, syncAppFolder, syncIndex } from './scanRoot.js';
 import { type IndexSnapshot, SessionIndex } from './sessionIndex.js';
+import { TimeSlicer } from './timeSlices.js';
 
 export interface WorkspaceOptions {
   dataDir: string;
@@ -40,6 +42,8 @@ export interface WorkspaceOptions {
   firstSeen?: ReadonlyMap<string, string>;
   /** Test seam: the native watcher to use (defaults to chokidar). */
   startNativeWatcher?: typeof watchWithChokidar;
+  /** Test seam: what file system the root is on (a network one is polled: native events get lost there). */
+  detectFileSystem?: typeof fileSystemKind;
 }
 
 interface PendingPath {
@@ -95,6 +99,7 @@ export class Workspace {
       cacheSaveDelayMs: options.cacheSaveDelayMs ?? 30_000,
       dataDir: options.dataDir,
       startNativeWatcher: options.startNativeWatcher ?? watchWithChokidar,
+      detectFileSystem: options.detectFileSystem ?? fileSystemKind,
     };
     // The first scan starts on the next turn of the event loop, so whoever opened the workspace
     // can subscribe first and receive the sessions as they are read.
@@ -244,9 +249,18 @@ export class Workspace {
       onEvent: (event: WatchEvent) => this.onWatchEvent(event),
       onError: (e: Error) => this.onWatchError(e),
     };
+    // Native watching on a network share often delivers nothing without failing: poll there.
+    const fileSystem = this.options.polling ? null : this.options.detectFileSystem(this.root);
     if (this.options.polling) {
       this.watcher = watchByPolling(this.options.pollIntervalMs, callbacks);
       this.setState('polling', 'Polling the folder (set for this folder).');
+    } else if (fileSystem?.network) {
+      this.watcher = watchByPolling(this.options.pollIntervalMs, callbacks);
+      const every = this.options.pollIntervalMs / 1000;
+      this.setState(
+        'polling',
+        `Polling the folder every ${every} s: it is on a network file system (${fileSystem.name ?? 'remote'}).`,
+      );
     } else {
       try {
         this.watcher = await this.options.startNativeWatcher(this.root, callbacks);
@@ -333,9 +347,20 @@ export class Workspace {
       this.emit(await syncIndex(this.index));
       return;
     }
-    const deltas: WorkspaceDelta[] = [];
+    let deltas: WorkspaceDelta[] = [];
     const touched = new Set<string>();
-    const sink = { emit: (d: WorkspaceDelta[]) => deltas.push(...d), afterFile: () => undefined };
+    // Work in slices: a burst's hundreds of files, or a whole app folder (a folder event: at
+    // 100,000 sessions in one app its lstats alone would hold the event loop for most of a
+    // second). What is found so far goes out at each pause.
+    const slicer = new TimeSlicer();
+    const flushSoFar = () => {
+      this.emit(deltas);
+      deltas = [];
+    };
+    const sink = {
+      emit: (d: WorkspaceDelta[]) => deltas.push(...d),
+      afterFile: () => slicer.pause(flushSoFar),
+    };
     const folders = new Set(events.flatMap((e) => (e.kind === 'folder' ? [e.folder] : [])));
     for (const folder of folders) {
       if (isDirectory(path.join(this.root, folder))) await syncAppFolder(this.index, folder, sink);
@@ -356,6 +381,8 @@ export class Workspace {
         ),
       );
       touched.add(event.folder);
+      const pause = sink.afterFile();
+      if (pause) await pause;
     }
     deltas.push(...this.index.appChanges(touched));
     this.emit(deltas);

@@ -1,27 +1,44 @@
 /**
- * The HTTP side of Push: one POST to the endpoint (after the 4D REST login when asked), with
- * node:http / node:https and per-request TLS settings only (nothing global changes), and every
- * failure told in words an admin can act on.
+ * The HTTP side of Push: one POST to the endpoint (after the 4D REST login when asked and when
+ * no logged-in session is kept), and every failure told in words an admin can act on.
  *
- * - A pinned certificate (trust this self-signed server) is checked during the handshake, before
- *   a single byte of the request (and its secret) is sent.
- * - Redirects are not followed: a secret is never sent anywhere but the configured URL.
- * - The answer is read up to 1 MiB.
+ * - The 4D session cookie is kept per server (restSessions.ts) and sent back with every push:
+ *   one REST login, so one 4D Client licence, serves every push until 4D refuses the session
+ *   (it expired, the server restarted); then the client logs in again, once, and retries.
+ * - The transport (transport.ts) pins, tunnels through a proxy, and trusts extra CAs; redirects
+ *   are never followed, so a secret only goes to the configured URL.
  */
-import http from 'node:http';
-import https from 'node:https';
-import type { Socket } from 'node:net';
-import tls from 'node:tls';
-import type { PushAuthKind, PushFailure, PushFailureKind, PushFix } from '../../../shared/push.js';
+import type { PushAuthKind } from '../../../shared/push.js';
 import { errnoCode } from '../fsErrors.js';
-import { describeBody, parseRefreshAnswer, type RefreshAnswer } from './serverAnswer.js';
+import { hostAndPort } from './address.js';
 import {
-  fetchServerCertificate,
-  hostAndPort,
-  normalizeFingerprint,
-  sameFingerprint,
-  serverNameFor,
-} from './serverCertificate.js';
+  type AnswerContext,
+  callFailure,
+  type Failed,
+  failure,
+  isPermissionRefusal,
+  loginOutcome,
+  routeOf,
+} from './fourDAnswers.js';
+import { directConnection, type ProxyResolver } from './proxy.js';
+import {
+  applySetCookies,
+  cookieHeader,
+  MemoryRestSessions,
+  type RestSessionStore,
+  restSessionKey,
+} from './restSessions.js';
+import { describeBody, parseRefreshAnswer, type RefreshAnswer } from './serverAnswer.js';
+import { fetchServerCertificate } from './serverCertificate.js';
+import {
+  AnswerTooLargeError,
+  MAX_ANSWER_BYTES,
+  PinMismatchError,
+  PushTimeoutError,
+  post,
+  type RawResponse,
+} from './transport.js';
+import { ProxyError } from './tunnel.js';
 
 export interface PushTarget {
   url: string;
@@ -34,139 +51,23 @@ export interface PushTarget {
   fingerprint256: string | null;
 }
 
-export type RefreshOutcome =
-  | { ok: true; answer: RefreshAnswer; status: number }
-  | { ok: false; failure: PushFailure };
-
-const MAX_ANSWER_BYTES = 1024 * 1024;
-const USER_AGENT = 'Mobile-Sessions-Push/1';
-
-interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
+/** How pushes reach servers: the kept 4D sessions, the proxy, the trusted CAs, the clock. */
+export interface PushConnection {
+  sessions: RestSessionStore;
+  proxy: ProxyResolver;
+  /** The certificate authorities to trust (trust.ts), or undefined for Node's defaults. */
+  ca: string[] | undefined;
+  now: () => number;
 }
 
-class PushTimeoutError extends Error {
-  readonly code = 'PUSH_TIMEOUT';
-}
-
-class PinMismatchError extends Error {
-  readonly code = 'PUSH_PIN_MISMATCH';
-  constructor(readonly seen: string | null) {
-    super('The server certificate is not the pinned one.');
-  }
-}
-
-class AnswerTooLargeError extends Error {
-  readonly code = 'PUSH_ANSWER_TOO_LARGE';
-}
-
-const failure = (
-  kind: PushFailureKind,
-  message: string,
-  extra: { status?: number | null; fingerprint256?: string | null; fix?: PushFix } = {},
-): { ok: false; failure: PushFailure } => ({
-  ok: false,
-  failure: {
-    kind,
-    message,
-    fix: extra.fix ?? null,
-    status: extra.status ?? null,
-    fingerprint256: extra.fingerprint256 ?? null,
-  },
+export const defaultConnection = (): PushConnection => ({
+  sessions: new MemoryRestSessions(),
+  proxy: directConnection,
+  ca: undefined,
+  now: Date.now,
 });
 
-/** A TLS connection that is handed to HTTP only once the server showed the pinned certificate. */
-function pinnedConnection(url: URL, pinned: string, sockets: Socket[]) {
-  const { host, port } = hostAndPort(url);
-  return (_options: unknown, done: (error: Error | null, socket: Socket) => void): Socket => {
-    const socket = tls.connect({ host, port, servername: serverNameFor(host), rejectUnauthorized: false });
-    sockets.push(socket);
-    socket.once('secureConnect', () => {
-      const seen = socket.getPeerCertificate()?.fingerprint256 ?? null;
-      if (seen && sameFingerprint(seen, pinned)) {
-        done(null, socket);
-      } else {
-        socket.destroy();
-        done(new PinMismatchError(seen ? normalizeFingerprint(seen) : null), socket);
-      }
-    });
-    socket.once('error', (error) => done(error, socket));
-    // Returning nothing tells http to wait for `done` (no request byte goes out before the check).
-    return undefined as unknown as Socket;
-  };
-}
-
-interface PostOptions {
-  headers: Record<string, string>;
-  body: string;
-  timeoutMs: number;
-  fingerprint256: string | null;
-}
-
-function post(url: URL, options: PostOptions): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const secure = url.protocol === 'https:';
-    const { host, port } = hostAndPort(url);
-    const sockets: Socket[] = [];
-    const body = Buffer.from(options.body, 'utf8');
-    const requestOptions: https.RequestOptions = {
-      method: 'POST',
-      host,
-      port,
-      path: `${url.pathname}${url.search}`,
-      servername: serverNameFor(host),
-      headers: {
-        ...options.headers,
-        'Content-Length': String(body.length),
-        Connection: 'close',
-        'User-Agent': USER_AGENT,
-      },
-    };
-    if (secure && options.fingerprint256) {
-      requestOptions.createConnection = pinnedConnection(url, options.fingerprint256, sockets);
-    } else {
-      requestOptions.agent = false; // a fresh connection, closed after the answer: nothing pooled
-    }
-    let settled = false;
-    const finish = (error: Error | null, response?: RawResponse) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (error) reject(error);
-      else resolve(response as RawResponse);
-    };
-    const request = (secure ? https : http).request(requestOptions, (response) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_ANSWER_BYTES) {
-          request.destroy(new AnswerTooLargeError(`The answer is larger than ${MAX_ANSWER_BYTES} bytes.`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.on('end', () =>
-        finish(null, {
-          status: response.statusCode ?? 0,
-          headers: response.headers,
-          body: Buffer.concat(chunks),
-        }),
-      );
-      response.on('error', (error) => finish(error));
-    });
-    const timer = setTimeout(() => {
-      const error = new PushTimeoutError(`No answer within ${options.timeoutMs} ms.`);
-      request.destroy(error);
-      for (const socket of sockets) socket.destroy();
-      finish(error);
-    }, options.timeoutMs);
-    request.on('error', (error) => finish(error));
-    request.end(body);
-  });
-}
+export type RefreshOutcome = { ok: true; answer: RefreshAnswer; status: number } | Failed;
 
 const UNTRUSTED_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -197,12 +98,35 @@ const UNTRUSTED_REASONS: Record<string, string> = {
 export const shellArgument = (text: string): string =>
   /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 
+function proxyFailure(error: ProxyError): Failed {
+  const where = error.proxy.host;
+  if (error.status === 407) {
+    return failure(
+      'unreachable',
+      `The proxy ${where} wants credentials (HTTP 407): put them in the proxy URL (http://user:password@${where}).`,
+    );
+  }
+  if (error.status) {
+    return failure(
+      'unreachable',
+      `The proxy ${where} refused to connect to the server (HTTP ${error.status} to CONNECT): it may block this host or port; ask its administrator, or list the server in NO_PROXY.`,
+    );
+  }
+  const code = errnoCode(error.reason) ?? '';
+  return failure(
+    'unreachable',
+    `The proxy ${where} cannot be reached${code ? ` (${code})` : ''}: check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, or the system's).`,
+  );
+}
+
 /** Turns a transport error into the failure an admin reads. */
 async function transportFailure(
   error: unknown,
   url: URL,
   target: PushTarget,
-): Promise<{ ok: false; failure: PushFailure }> {
+  connection: PushConnection,
+  proxy: URL | null,
+): Promise<Failed> {
   const where = url.host;
   if (error instanceof PushTimeoutError) {
     return failure(
@@ -211,6 +135,7 @@ async function transportFailure(
       { fix: { setting: 'timeout', currentMs: target.timeoutMs } },
     );
   }
+  if (error instanceof ProxyError) return proxyFailure(error);
   if (error instanceof PinMismatchError) {
     return failure(
       'tls-changed',
@@ -223,7 +148,7 @@ async function transportFailure(
   if (error instanceof AnswerTooLargeError) {
     return failure(
       'bad-answer',
-      `${where} sent an answer over 1 MiB: that is not the Push endpoint of docs/push.md.`,
+      `${where} sent an answer over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB: that is not the Push endpoint of docs/push.md.`,
     );
   }
   const code = errnoCode(error) ?? '';
@@ -258,14 +183,18 @@ async function transportFailure(
       );
   }
   if (UNTRUSTED_CODES.has(code)) {
-    const seen = await fetchServerCertificate(url.href, Math.min(target.timeoutMs, 10_000)).catch(() => null);
+    const seen = await fetchServerCertificate(url.href, Math.min(target.timeoutMs, 10_000), {
+      proxy,
+      ca: connection.ca,
+    }).catch(() => null);
     const fingerprint = seen?.fingerprint256 ?? null;
     const reason = UNTRUSTED_REASONS[code] ?? `the system does not trust it (${code})`;
     return failure(
       'tls-untrusted',
       `The certificate of ${where} is not trusted: ${reason}.` +
         (fingerprint ? ` Its SHA-256 fingerprint is ${fingerprint}.` : '') +
-        ` If it is your 4D Server's own certificate (compare the fingerprint on the server), trust it for this server only.`,
+        " If it is your 4D Server's own certificate (compare the fingerprint on the server), trust it for this server only;" +
+        " if your company's certificate authority signed it, add that authority to the system's trust store (or give its file as the CA).",
       { fingerprint256: fingerprint, fix: { setting: 'trust-certificate', fingerprint256: fingerprint } },
     );
   }
@@ -293,43 +222,9 @@ export function loginUrl(endpoint: URL, loginFunction: string): URL {
   return new URL(`${base}/rest/$catalog/${loginFunction}`, endpoint.origin);
 }
 
-/** `name=value` pairs from Set-Cookie headers, ready for a Cookie header. */
-export function cookiesFrom(headers: http.IncomingHttpHeaders): string | null {
-  const pairs = (headers['set-cookie'] ?? [])
-    .map((cookie) => cookie.split(';')[0]?.trim() ?? '')
-    .filter((pair) => pair.includes('='));
-  return pairs.length ? pairs.join('; ') : null;
-}
-
-function httpFailure(
-  response: RawResponse,
-  url: URL,
-  target: PushTarget,
-  what: string,
-): { ok: false; failure: PushFailure } {
+/** The generic reading of an HTTP status that is not the answer (redirects, 5xx, anything else). */
+function httpFailure(response: RawResponse, url: URL, what: string): Failed {
   const { status } = response;
-  if (status === 401) {
-    return failure(
-      'credentials-refused',
-      `The server refused the credentials (HTTP 401) for ${what}: check that the ${target.auth === 'rest-login' ? 'password' : 'secret'} given here ` +
-        'is the one the server expects.',
-      { status, fix: { setting: 'secret' } },
-    );
-  }
-  if (status === 403) {
-    return failure(
-      'credentials-refused',
-      `The server refused access (HTTP 403) to ${what}: the credentials are not allowed to run it. With forced login, roles.json must grant "execute" on the function to the privilege your login function sets (docs/push.md).`,
-      { status },
-    );
-  }
-  if (status === 404) {
-    return failure(
-      'endpoint-missing',
-      `There is no Push endpoint at ${url.href} (HTTP 404): install the 4D code of docs/push.md on the server (restart it after editing HTTPHandlers.json or roles.json), or fix the URL.`,
-      { status },
-    );
-  }
   if (status >= 300 && status < 400) {
     const location = response.headers.location;
     return failure(
@@ -337,6 +232,13 @@ function httpFailure(
       `The server redirects ${url.href} to ${location ?? 'another address'} (HTTP ${status}); redirects are not followed, so the secret only goes where you said: ` +
         'set the final URL instead.',
       { status, fix: { setting: 'url', suggested: location ?? null } },
+    );
+  }
+  if (status === 401 || status === 403) {
+    return failure(
+      'credentials-refused',
+      `The server refused ${what} (HTTP ${status}): check the secret and the user name given here.`,
+      { status, fix: { setting: 'secret' } },
     );
   }
   if (status >= 500) {
@@ -358,95 +260,115 @@ function httpFailure(
   );
 }
 
-type Sent =
-  | { response: RawResponse; failed?: undefined }
-  | { response?: undefined; failed: { ok: false; failure: PushFailure } };
-
-async function send(
-  url: URL,
-  target: PushTarget,
-  headers: Record<string, string>,
-  body: string,
-): Promise<Sent> {
-  try {
-    return {
-      response: await post(url, {
-        headers,
-        body,
-        timeoutMs: target.timeoutMs,
-        fingerprint256: target.fingerprint256,
-      }),
-    };
-  } catch (error) {
-    return { failed: await transportFailure(error, url, target) };
-  }
-}
-
 const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json' };
 
-/** The 4D REST login: calls the exposed login function, returns the session cookie (or a failure). */
-async function restLogin(
-  endpoint: URL,
-  target: PushTarget,
-): Promise<{ cookie: string | null } | { ok: false; failure: PushFailure }> {
-  const url = loginUrl(endpoint, target.loginFunction);
-  const sent = await send(
-    url,
-    target,
-    JSON_HEADERS,
-    JSON.stringify([{ user: target.user, password: target.secret }]),
-  );
-  if (sent.failed) return sent.failed;
-  const response = sent.response;
-  if (response.status === 404) {
-    return failure(
-      'endpoint-missing',
-      `There is no login function at ${url.href} (HTTP 404): add the exposed "${target.loginFunction}" function of docs/push.md to the DataStore class, or set the right name (--login-function).`,
-      { status: 404 },
+/** One push: the target, how to reach it, and the 4D session kept for it. */
+class PushExchange {
+  readonly url: URL;
+  readonly context: AnswerContext;
+  private readonly key: string;
+
+  constructor(
+    readonly target: PushTarget,
+    readonly connection: PushConnection,
+  ) {
+    this.url = new URL(target.url);
+    this.context = {
+      url: this.url,
+      route: routeOf(this.url),
+      auth: target.auth,
+      loginFunction: target.loginFunction,
+    };
+    this.key = restSessionKey(this.url, target.auth === 'rest-login' ? target.user : null);
+  }
+
+  async hasSession(): Promise<boolean> {
+    return cookieHeader(await this.connection.sessions.get(this.key), this.connection.now()) !== null;
+  }
+
+  /** Sends with the kept cookie, keeps what the server sets; a failure is the admin's reading of it. */
+  async send(
+    to: URL,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<{ response: RawResponse } | { failed: Failed }> {
+    const { sessions, now } = this.connection;
+    const cookie = cookieHeader(await sessions.get(this.key), now());
+    const proxy = await this.connection.proxy(to);
+    try {
+      const response = await post(to, {
+        headers: cookie ? { ...headers, Cookie: cookie } : headers,
+        body,
+        timeoutMs: this.target.timeoutMs,
+        fingerprint256: this.target.fingerprint256,
+        proxy,
+        ca: this.connection.ca,
+      });
+      if (proxy && response.status === 407) return { failed: proxyFailure(new ProxyError(proxy, 407, null)) };
+      const setCookie = response.headers['set-cookie'];
+      if (setCookie?.length) {
+        const next = applySetCookies(await sessions.get(this.key), setCookie, now());
+        if (next) await sessions.set(this.key, next);
+        else await sessions.delete(this.key);
+      }
+      return { response };
+    } catch (error) {
+      return { failed: await transportFailure(error, to, this.target, this.connection, proxy) };
+    }
+  }
+
+  /** The 4D REST login: calls the exposed login function in the kept (guest) session. */
+  async login(): Promise<Failed | null> {
+    const url = loginUrl(this.url, this.target.loginFunction);
+    const sent = await this.send(
+      url,
+      JSON_HEADERS,
+      JSON.stringify([{ user: this.target.user, password: this.target.secret }]),
     );
+    if ('failed' in sent) return sent.failed;
+    const refused = loginOutcome(sent.response, { ...this.context, url });
+    if (refused) return refused;
+    if (sent.response.status < 200 || sent.response.status >= 300)
+      return httpFailure(sent.response, url, `the login function "${this.target.loginFunction}"`);
+    return null;
   }
-  if (response.status < 200 || response.status >= 300)
-    return httpFailure(response, url, target, `the login function "${target.loginFunction}"`);
-  let result: unknown;
-  try {
-    result = (JSON.parse(response.body.toString('utf8').replace(/^\uFEFF/, '')) as { result?: unknown })
-      .result;
-  } catch {
-    result = undefined;
-  }
-  const refused =
-    result === false ||
-    (result !== null && typeof result === 'object' && 'success' in result && result.success === false);
-  if (refused) {
-    return failure(
-      'credentials-refused',
-      `The login function "${target.loginFunction}" refused user "${target.user}": check the user name and password.`,
-      { status: response.status },
-    );
-  }
-  return { cookie: cookiesFrom(response.headers) };
 }
 
 /** Asks the server to run MOBILE APP REFRESH SESSIONS; returns its answer or why there is none. */
-export async function requestRefresh(target: PushTarget): Promise<RefreshOutcome> {
-  const url = new URL(target.url);
+export async function requestRefresh(
+  target: PushTarget,
+  connection: PushConnection = defaultConnection(),
+): Promise<RefreshOutcome> {
   if (target.auth !== 'none' && !target.secret) {
     return failure('no-secret', `The "${target.auth}" authentication needs a secret, and none was given.`);
   }
+  const exchange = new PushExchange(target, connection);
   const headers: Record<string, string> = { ...JSON_HEADERS };
   const auth = authorization(target);
   if (auth) headers.Authorization = auth;
-  if (target.auth === 'rest-login') {
-    const login = await restLogin(url, target);
-    if ('ok' in login) return login;
-    if (login.cookie) headers.Cookie = login.cookie;
+  const restLogin = target.auth === 'rest-login';
+
+  let loggedIn = false;
+  if (restLogin && !(await exchange.hasSession())) {
+    const refused = await exchange.login();
+    if (refused) return refused;
+    loggedIn = true;
   }
   // `[]`: the REST server wants the function's parameters as a JSON array; the handler ignores it.
-  const sent = await send(url, target, headers, '[]');
-  if (sent.failed) return sent.failed;
-  const response = sent.response;
-  if (response.status < 200 || response.status >= 300)
-    return httpFailure(response, url, target, 'the Push endpoint');
+  let sent = await exchange.send(exchange.url, headers, '[]');
+  if ('failed' in sent) return sent.failed;
+  if (restLogin && !loggedIn && isPermissionRefusal(sent.response)) {
+    // The kept session is gone (expired, server restarted) or lost its privileges: log in again, once.
+    const refused = await exchange.login();
+    if (refused) return refused;
+    loggedIn = true;
+    sent = await exchange.send(exchange.url, headers, '[]');
+    if ('failed' in sent) return sent.failed;
+  }
+  const { response } = sent;
+  const fourD = callFailure(response, exchange.context, loggedIn);
+  if (fourD) return fourD;
+  if (response.status < 200 || response.status >= 300) return httpFailure(response, exchange.url, 'the push');
   const answer = parseRefreshAnswer(response.body);
   if (!answer) {
     return failure(

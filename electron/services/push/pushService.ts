@@ -14,22 +14,42 @@ import {
   type ServerSettings,
   type ServerSettingsPatch,
   type ServerSettingsView,
+  type SessionState,
   type UnpushedSummary,
 } from '../../../shared/push.js';
 import type { FileProblem } from '../../../shared/session.js';
 import { plural } from '../../../shared/text.js';
 import { type AuditEntry, AuditLog } from '../history/auditLog.js';
 import { listAppFolders, scanRoot } from '../live/scanRoot.js';
+import { openSecret, originOf, sealSecret } from './boundSecret.js';
 import { buildPrePushCheck } from './prePushCheck.js';
+import { environmentProxy, type ProxyResolver } from './proxy.js';
 import { requestRefresh } from './pushClient.js';
 import { PushHistory } from './pushHistory.js';
 import { PushSettingsStore, settingsWarnings } from './pushSettings.js';
+import { MemoryRestSessions, type RestSessionStore } from './restSessions.js';
 import { pushSecretKey, type SecretStore } from './secretStore.js';
 import { mapServerErrors } from './serverAnswer.js';
 import { fetchServerCertificate, type ServerCertificate } from './serverCertificate.js';
+import { readCaFile, systemCertificates, trustedCertificates } from './trust.js';
 import { computeUnpushed, countChanges } from './unpushedChanges.js';
 
-export interface PushServiceOptions {
+/** How pushes travel, given by the door that runs them (each field has a default). */
+export interface PushTransportOptions {
+  /**
+   * The 4D sessions kept between pushes (one REST login per server, not one per push): in memory
+   * by default (the desktop app, the browser mode); the command line keeps them in its data directory.
+   */
+  sessions?: RestSessionStore;
+  /** Which proxy a push goes through: the environment's (HTTPS_PROXY, NO_PROXY…) by default. */
+  proxy?: ProxyResolver;
+  /** A PEM file of certificate authorities to trust besides the system's (the CLI's --ca). */
+  caFile?: string | null;
+  /** The operating system's trusted CAs (trust.ts); a seam, so a test can stand in for the OS store. */
+  systemCertificates?: () => string[];
+}
+
+export interface PushServiceOptions extends PushTransportOptions {
   dataDir: string;
   secrets: SecretStore;
   /** Test seam: the time recorded for a push. */
@@ -44,6 +64,12 @@ export interface PushOptions {
   /** The folder's problems now, when the caller holds an up-to-date index; else the folder is scanned. */
   problems?: FileProblem[];
 }
+
+/** A secret for a server, or why there is none: missing, or saved for another server. */
+type SecretLookup =
+  | { secret: string; belongsTo?: undefined; error?: undefined }
+  | { secret: null; belongsTo: string | null; error?: undefined }
+  | { secret: null; error: string; belongsTo?: undefined };
 
 function isHttpUrl(text: string): boolean {
   try {
@@ -67,26 +93,64 @@ export class PushService {
   readonly settings: PushSettingsStore;
   readonly history: PushHistory;
   private readonly secrets: SecretStore;
+  private readonly sessions: RestSessionStore;
+  private readonly proxy: ProxyResolver;
   private readonly now: () => Date;
 
   constructor(private readonly options: PushServiceOptions) {
     this.settings = new PushSettingsStore(options.dataDir);
     this.history = new PushHistory(options.dataDir);
     this.secrets = options.secrets;
+    this.sessions = options.sessions ?? new MemoryRestSessions();
+    this.proxy = options.proxy ?? environmentProxy;
     this.now = options.now ?? (() => new Date());
   }
 
-  // --- settings --------------------------------------------------------------------------------
+  // --- settings and secrets --------------------------------------------------------------------
 
-  private async view(root: string, settings: ServerSettings): Promise<ServerSettingsView> {
-    const warnings = settingsWarnings(settings);
+  /** The root's secret for the server at `url`: a secret saved for another server is not given. */
+  private async secretFor(root: string, url: string): Promise<SecretLookup> {
+    let stored: string | null;
+    try {
+      stored = await this.secrets.get(pushSecretKey(root));
+    } catch (error) {
+      return { secret: null, error: error instanceof Error ? error.message : String(error) };
+    }
+    if (stored === null) return { secret: null, belongsTo: null };
+    const opened = openSecret(stored);
+    if (opened.origin !== null && opened.origin !== originOf(url)) {
+      return { secret: null, belongsTo: opened.origin };
+    }
+    if (!opened.sealed) {
+      // A secret of the environment or a file is bound to the server set for the folder, if any:
+      // a --server of another origin gets only a secret given for that push.
+      const saved = await this.settings.get(root);
+      if (saved && originOf(saved.url) !== originOf(url))
+        return { secret: null, belongsTo: originOf(saved.url) };
+    }
+    return { secret: opened.secret };
+  }
+
+  private async view(
+    root: string,
+    settings: ServerSettings,
+    notes: string[] = [],
+  ): Promise<ServerSettingsView> {
+    const warnings = [...settingsWarnings(settings), ...notes];
     let hasSecret: boolean | null = null;
     if (settings.auth !== 'none') {
-      try {
-        hasSecret = (await this.secrets.get(pushSecretKey(root))) !== null;
-        if (!hasSecret) warnings.push(`No secret is available from ${this.secrets.description}.`);
-      } catch (error) {
-        warnings.push(error instanceof Error ? error.message : String(error));
+      const found = await this.secretFor(root, settings.url);
+      if (found.error !== undefined) {
+        warnings.push(found.error);
+      } else {
+        hasSecret = found.secret !== null;
+        if (found.secret === null && found.belongsTo) {
+          warnings.push(
+            `The saved secret was given for ${found.belongsTo}, not for ${originOf(settings.url)}: give the secret of this server.`,
+          );
+        } else if (found.secret === null) {
+          warnings.push(`No secret is available from ${this.secrets.description}.`);
+        }
       }
     }
     return { root: path.resolve(root), ...settings, hasSecret, warnings };
@@ -97,20 +161,69 @@ export class PushService {
     return settings ? this.view(root, settings) : null;
   }
 
-  /** Changes a root's settings (the first time, a URL is required); refuses anything that holds a secret. */
+  /**
+   * Changes a root's settings (the first time, a URL is required); refuses anything that holds a
+   * secret. When the server changes origin (scheme, host or port), its secret and its kept 4D
+   * session are dropped: the secret of one server is never sent to another, and is asked again.
+   */
   async saveSettings(
     root: string,
     patch: ServerSettingsPatch | Record<string, unknown>,
   ): Promise<ServerSettingsView> {
-    return this.view(root, await this.settings.set(root, patch));
+    const before = await this.settings.get(root);
+    const after = await this.settings.set(root, patch);
+    const notes: string[] = [];
+    const origin = originOf(after.url);
+    if (before && originOf(before.url) !== origin) {
+      await this.sessions.deleteOrigin(originOf(before.url));
+      if (await this.dropSecretNotFor(root, origin)) {
+        notes.push(
+          `The secret of ${originOf(before.url)} was dropped: it is never sent to another server. Give the secret of ${origin}.`,
+        );
+      }
+    }
+    await this.bindUnboundSecret(root, origin);
+    return this.view(root, after, notes);
   }
 
-  forgetSettings(root: string): Promise<boolean> {
+  /**
+   * The server moved to `origin`: a saved secret that is not for it is deleted. True when one was
+   * (the command line's secret, from the environment or a file for each run, is not saved: nothing to drop).
+   */
+  private async dropSecretNotFor(root: string, origin: string): Promise<boolean> {
+    const key = pushSecretKey(root);
+    const stored = await this.secrets.get(key).catch(() => null);
+    if (stored === null) return false;
+    const opened = openSecret(stored);
+    if (opened.sealed && (opened.origin === origin || opened.origin === null)) return false;
+    await this.secrets.delete(key);
+    return (await this.secrets.get(key).catch(() => null)) === null;
+  }
+
+  /** A secret given before any server was set belongs to the first one set. */
+  private async bindUnboundSecret(root: string, origin: string): Promise<void> {
+    const key = pushSecretKey(root);
+    const stored = await this.secrets.get(key).catch(() => null);
+    if (stored === null) return;
+    const opened = openSecret(stored);
+    if (opened.sealed && opened.origin === null)
+      await this.secrets.set(key, sealSecret(opened.secret, origin));
+  }
+
+  /** Forgets a root's settings and its kept 4D session (the door deletes the secret: deleteSecret). */
+  async forgetSettings(root: string): Promise<boolean> {
+    const settings = await this.settings.get(root);
+    if (settings) await this.sessions.deleteOrigin(originOf(settings.url));
     return this.settings.remove(root);
   }
 
-  setSecret(root: string, secret: string): Promise<void> {
-    return this.secrets.set(pushSecretKey(root), secret);
+  /**
+   * Saves the root's secret, bound to the server it is for: `forUrl` when given, else the
+   * server set for the root; with neither, it is bound to the first server set.
+   */
+  async setSecret(root: string, secret: string, forUrl?: string): Promise<void> {
+    const url = forUrl ?? (await this.settings.get(root))?.url ?? null;
+    await this.secrets.set(pushSecretKey(root), sealSecret(secret, url ? originOf(url) : null));
   }
 
   deleteSecret(root: string): Promise<void> {
@@ -118,28 +231,53 @@ export class PushService {
   }
 
   /** The certificate a server shows now, to pin it (trust this self-signed server only). */
-  readCertificate(url: string, timeoutMs = DEFAULT_PUSH_TIMEOUT_MS): Promise<ServerCertificate> {
-    return fetchServerCertificate(url, timeoutMs);
+  async readCertificate(url: string, timeoutMs = DEFAULT_PUSH_TIMEOUT_MS): Promise<ServerCertificate> {
+    const target = new URL(url);
+    return fetchServerCertificate(url, timeoutMs, {
+      proxy: await this.proxy(target),
+      ca: await this.trustedCertificates(),
+    });
+  }
+
+  /** Node's roots, the system's and the CA file's, or undefined when Node's defaults suffice. */
+  private async trustedCertificates(): Promise<string[] | undefined> {
+    const extra = this.options.caFile ? await readCaFile(this.options.caFile) : [];
+    return trustedCertificates(extra, (this.options.systemCertificates ?? systemCertificates)());
   }
 
   // --- what a push would do --------------------------------------------------------------------
 
-  async unpushed(root: string): Promise<UnpushedSummary> {
+  /**
+   * The root's unpushed changes. `readNow` tells a session's state as the caller knows it (the
+   * open folder's index, which the watcher keeps equal to the disk); by default, the disk.
+   */
+  async unpushed(root: string, readNow?: (ref: string) => SessionState): Promise<UnpushedSummary> {
     const key = path.resolve(root);
-    return (await this.unpushedNow(key)).unpushed;
+    return (await this.unpushedNow(key, readNow)).unpushed;
   }
+
+  /** The history since the last push, per root, kept while the history has not grown since. */
+  private readonly sinceLastPush = new Map<string, { from: string; end: string; entries: AuditEntry[] }>();
 
   /**
    * Reads the history only from where the last push left it (O(changes since), not O(history)),
-   * and notes where it ends now, which the next push starts from.
+   * and only when it grew since the last call: the window asks for the push state after every
+   * change on disk, most of which (the server's writes) add nothing to the history. Notes where the
+   * history ends now, which the next push starts from.
    */
-  private async unpushedNow(key: string) {
+  private async unpushedNow(key: string, readNow?: (ref: string) => SessionState) {
     const log = new AuditLog(this.options.dataDir, key);
     const last = await this.history.last(key);
     const end = await log.endPosition();
-    const entries: AuditEntry[] = [];
-    for await (const entry of log.entries(last?.logPosition ?? null)) entries.push(entry);
-    return { unpushed: computeUnpushed(key, entries, last), entries, end };
+    const from = JSON.stringify(last?.logPosition ?? null);
+    let cached = this.sinceLastPush.get(key);
+    if (!cached || cached.from !== from || cached.end !== JSON.stringify(end)) {
+      const entries: AuditEntry[] = [];
+      for await (const entry of log.entries(last?.logPosition ?? null)) entries.push(entry);
+      cached = { from, end: JSON.stringify(end), entries };
+      this.sinceLastPush.set(key, cached);
+    }
+    return { unpushed: computeUnpushed(key, cached.entries, last, readNow), entries: cached.entries, end };
   }
 
   async check(root: string, options: { problems?: FileProblem[] } = {}): Promise<PrePushCheck> {
@@ -164,9 +302,7 @@ export class PushService {
         tls: sameServer ? saved.tls : { trustSelfSigned: false, fingerprint256: null },
       };
     }
-    const secretAvailable =
-      options.secret !== undefined ||
-      (await this.secrets.get(pushSecretKey(root)).catch(() => null)) !== null;
+    const secretAvailable = options.secret !== undefined || (await this.secretFor(root, url)).secret !== null;
     return {
       url,
       auth: secretAvailable ? 'bearer' : 'none',
@@ -221,41 +357,48 @@ export class PushService {
     }
     let secret: string | null = options.secret ?? null;
     if (secret === null && settings.auth !== 'none') {
-      try {
-        secret = await this.secrets.get(pushSecretKey(key));
-      } catch (error) {
-        return failed(settings.url, {
+      const found = await this.secretFor(key, settings.url);
+      const missing = (message: string) =>
+        failed(settings.url, {
           kind: 'no-secret',
-          message: error instanceof Error ? error.message : String(error),
+          message,
           fix: { setting: 'secret' },
           status: null,
           fingerprint256: null,
         });
+      if (found.error !== undefined) return missing(found.error);
+      if (found.secret === null) {
+        return missing(
+          found.belongsTo
+            ? `The secret of ${this.secrets.description} belongs to ${found.belongsTo}, and is never sent to another server: give the secret of ${originOf(settings.url)} for this push.`
+            : `The "${settings.auth}" authentication needs a secret and ${this.secrets.description} has none for this server.`,
+        );
       }
-      if (secret === null) {
-        return failed(settings.url, {
-          kind: 'no-secret',
-          message: `The "${settings.auth}" authentication needs a secret and ${this.secrets.description} has none for this server.`,
-          fix: { setting: 'secret' },
-          status: null,
-          fingerprint256: null,
-        });
-      }
+      secret = found.secret;
     }
+    const ca = await this.trustedCertificates();
 
     const problems = options.problems ?? (await scanRoot(key)).problems;
     const check = buildPrePushCheck(unpushed, problems);
     const lastEntryId = entries.at(-1)?.id ?? null; // changes made from now on stay unpushed
 
-    const outcome = await requestRefresh({
-      url: settings.url,
-      auth: settings.auth,
-      user: settings.user,
-      secret,
-      loginFunction: settings.loginFunction,
-      timeoutMs: settings.timeoutMs,
-      fingerprint256: settings.tls.trustSelfSigned ? settings.tls.fingerprint256 : null,
-    });
+    const outcome = await requestRefresh(
+      {
+        url: settings.url,
+        auth: settings.auth,
+        user: settings.user,
+        secret,
+        loginFunction: settings.loginFunction,
+        timeoutMs: settings.timeoutMs,
+        fingerprint256: settings.tls.trustSelfSigned ? settings.tls.fingerprint256 : null,
+      },
+      {
+        sessions: this.sessions,
+        proxy: this.proxy,
+        ca,
+        now: Date.now,
+      },
+    );
     if (!outcome.ok) return failed(settings.url, outcome.failure);
     const { answer } = outcome;
     if (!answer.success && answer.errors.length === 0) {

@@ -6,9 +6,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.js';
 import {
+  cleartextWarning,
   DEFAULT_LOGIN_FUNCTION,
   DEFAULT_PUSH_TIMEOUT_MS,
   FINGERPRINT_PATTERN,
+  isLoopbackHost,
   PUSH_AUTH_KINDS,
   type ServerSettings,
   type ServerSettingsPatch,
@@ -47,18 +49,13 @@ function acceptFile(json: unknown): SettingsFile | null {
   return { version: FILE_VERSION, servers };
 }
 
-export const isLoopbackHost = (hostname: string): boolean =>
-  hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
+export { cleartextWarning, isLoopbackHost };
 
 /** Things an admin should know about these settings (not errors: the push still runs). */
 export function settingsWarnings(settings: ServerSettings): string[] {
   const warnings: string[] = [];
-  const url = new URL(settings.url);
-  if (url.protocol === 'http:' && settings.auth !== 'none' && !isLoopbackHost(url.hostname)) {
-    warnings.push(
-      `The ${settings.auth === 'rest-login' ? 'password' : 'secret'} is sent unencrypted over http:// to ${url.host}: use https:// (docs/push.md, "Securing it").`,
-    );
-  }
+  const cleartext = cleartextWarning(settings);
+  if (cleartext) warnings.push(cleartext);
   if (settings.auth === 'none') {
     warnings.push(
       'No authentication: anyone who can reach this URL can make the server reload its sessions. Protect the endpoint (docs/push.md).',

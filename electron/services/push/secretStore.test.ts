@@ -5,6 +5,7 @@ import { makeTempDir, removeDir } from '../../../test/support/fixtures.js';
 import {
   CliSecretStore,
   EncryptedSecretStore,
+  MemorySecretStore,
   PUSH_SECRET_ENV,
   pushSecretKey,
   readSecretFile,
@@ -95,5 +96,17 @@ describe('EncryptedSecretStore', () => {
     const store = new EncryptedSecretStore(dir, otherMachine);
     expect(await store.get('k')).toBeNull();
     expect(store.lastError).toMatch(/keychain reset.*enter it again/);
+  });
+});
+
+describe('MemorySecretStore', () => {
+  it('falls back on the environment, and a deleted secret hides the fallback until one is set again', async () => {
+    const store = new MemorySecretStore(new CliSecretStore({ env: { [PUSH_SECRET_ENV]: 'from-env' } }));
+    expect(await store.get('k')).toBe('from-env');
+    await store.delete('k');
+    expect(await store.get('k')).toBeNull();
+    expect(await store.get('other')).toBe('from-env');
+    await store.set('k', 'typed');
+    expect(await store.get('k')).toBe('typed');
   });
 });

@@ -184,10 +184,13 @@ export class EncryptedSecretStore implements SecretStore {
 
 /**
  * Secrets kept in memory only, for the browser mode (set from the UI for the server's lifetime,
- * never written anywhere), falling back on another store (the environment) when unset.
+ * never written anywhere), falling back on another store (the environment) when unset. Deleting
+ * a key hides the fallback's secret too, until one is set again: a secret dropped because its
+ * server changed is not replaced by the environment's behind the admin's back.
  */
 export class MemorySecretStore implements SecretStore {
   private readonly secrets = new Map<string, string>();
+  private readonly deleted = new Set<string>();
 
   constructor(private readonly fallback: SecretStore | null = null) {}
 
@@ -196,14 +199,56 @@ export class MemorySecretStore implements SecretStore {
   }
 
   async get(key: string): Promise<string | null> {
-    return this.secrets.get(key) ?? (await this.fallback?.get(key)) ?? null;
+    const own = this.secrets.get(key);
+    if (own !== undefined) return own;
+    if (this.deleted.has(key)) return null;
+    return (await this.fallback?.get(key)) ?? null;
   }
 
   async set(key: string, secret: string): Promise<void> {
     this.secrets.set(key, secret);
+    this.deleted.delete(key);
   }
 
   async delete(key: string): Promise<void> {
     this.secrets.delete(key);
+    this.deleted.add(key);
+  }
+}
+
+/**
+ * Another store, except for the keys it is told to keep in memory only. The demo's secret is one:
+ * a throwaway for a local 4D Server double, not worth a keychain entry, and the demo must open
+ * where there is no keychain at all (Linux without a keyring: CI, xvfb, WSLg, minimal desktops).
+ */
+export class SecretStoreWithMemoryKeys implements SecretStore {
+  private readonly memory = new MemorySecretStore();
+  private readonly memoryKeys = new Set<string>();
+
+  constructor(private readonly store: SecretStore) {}
+
+  get description(): string {
+    return this.store.description;
+  }
+
+  /** From now on, `key` is kept in this process's memory only, never in the other store. */
+  keepInMemory(key: string): void {
+    this.memoryKeys.add(key);
+  }
+
+  private storeFor(key: string): SecretStore {
+    return this.memoryKeys.has(key) ? this.memory : this.store;
+  }
+
+  get(key: string): Promise<string | null> {
+    return this.storeFor(key).get(key);
+  }
+
+  set(key: string, secret: string): Promise<void> {
+    return this.storeFor(key).set(key, secret);
+  }
+
+  delete(key: string): Promise<void> {
+    return this.storeFor(key).delete(key);
   }
 }

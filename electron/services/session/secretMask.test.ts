@@ -47,7 +47,7 @@ describe('maskSecrets', () => {
   const session = {
     email: 'ann@example.com',
     token: 'eyJhcHBOYW1lSUQiOiJjb20uY29udGFjdEFwcCJ9',
-    device: { id: 'ABC', token: 'f'.repeat(60) + '1a2b', description: 'iPhone' },
+    device: { id: 'ABC', token: `${'f'.repeat(60)}1a2b`, description: 'iPhone' },
     userInfo: { name: 'Ann', secret: 's3', apiKey: 'k3', pwd: 'p3', nested: [{ pin: '1234' }] },
     parameters: { credentials: { user: 'ann', pass: 'p4', pin: '5678' }, keyboard: 'azerty' },
   };

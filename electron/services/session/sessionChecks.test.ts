@@ -1,5 +1,20 @@
-import { describe, expect, it } from 'vitest';
-import { BUNDLE, IOS_FOLDER, sessionJson, TEAM } from '../../../test/support/fixtures.js';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BUNDLE,
+  IOS_FOLDER,
+  makeTempDir,
+  removeDir,
+  sessionJson,
+  TEAM,
+} from '../../../test/support/fixtures.js';
+import {
+  findFourDSessionSchema,
+  schemaFileOf,
+  sessionSchemaInUse,
+  useSessionSchema,
+} from './sessionChecks.js';
 import { judgeSession, parseSessionBytes } from './sessionFile.js';
 
 const codes = (json: Record<string, unknown>, folder = IOS_FOLDER, name?: string) =>
@@ -77,5 +92,81 @@ describe('parsing bytes', () => {
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.problem).toMatchObject({ code: 'malformed', mobi: 2 });
     }
+  });
+});
+
+describe("4D's own schema, when a 4D installation is found or given", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await makeTempDir('ms-4d-install-');
+  });
+  afterEach(async () => {
+    useSessionSchema(null);
+    await removeDir(dir);
+  });
+
+  /** A 4D installation as each platform lays it out, with `schema` as its mobileSessionSchema.json. */
+  async function install(layout: 'mac' | 'windows', name: string, schema: unknown): Promise<string> {
+    const app = path.join(dir, name);
+    const folder =
+      layout === 'mac'
+        ? path.join(app, 'Contents', 'Resources', 'JSONSchemas')
+        : path.join(app, 'Resources', 'JSONSchemas');
+    await fs.mkdir(folder, { recursive: true });
+    await fs.writeFile(path.join(folder, 'mobileSessionSchema.json'), JSON.stringify(schema));
+    return app;
+  }
+
+  const requiresDeviceId = {
+    $schema: 'http://json-schema.org/draft-04/schema#',
+    type: 'object',
+    required: ['device'],
+    properties: { device: { type: 'object', required: ['id'] } },
+  };
+
+  it('finds the schema of a macOS or Windows installation, the first found winning', async () => {
+    const mac = await install('mac', '4D Server.app', requiresDeviceId);
+    const windows = await install('windows', '4D Server v20 R8', requiresDeviceId);
+    expect(schemaFileOf(mac)).toBe(path.join(mac, 'Contents/Resources/JSONSchemas/mobileSessionSchema.json'));
+    expect(schemaFileOf(windows)).toBe(path.join(windows, 'Resources/JSONSchemas/mobileSessionSchema.json'));
+    expect(findFourDSessionSchema([path.join(dir, 'nothing here'), windows, mac])).toBe(
+      schemaFileOf(windows),
+    );
+    expect(findFourDSessionSchema([path.join(dir, 'nothing here')])).toBeNull();
+  });
+
+  it('judges with it once given, says which schema is in use, and the built-in one stays the fallback', async () => {
+    const app = await install('mac', '4D.app', requiresDeviceId);
+    const noDeviceId: Record<string, unknown> = { ...sessionJson(), device: { description: 'iPhone' } };
+    const notAnEmail = { ...sessionJson(), email: 42 };
+    expect(sessionSchemaInUse()).toEqual({ source: 'built-in', file: null });
+    expect(codes(noDeviceId)).toEqual([]);
+    expect(codes(notAnEmail)).toEqual(['schema:3']);
+
+    expect(useSessionSchema(app)).toEqual({ source: '4d', file: schemaFileOf(app) });
+    expect(codes(noDeviceId)).toEqual(['schema:3']);
+    expect(codes(notAnEmail)).toEqual([]); // 4D's schema decides, not the built-in reading
+    const [problem] = judgeSession(noDeviceId, IOS_FOLDER, (noDeviceId.session as { id: string }).id);
+    expect(problem?.message).toContain(`4D's own schema, ${schemaFileOf(app)}`);
+    expect(problem?.message).toContain('"device.id" is missing');
+
+    useSessionSchema(null);
+    expect(sessionSchemaInUse().source).toBe('built-in');
+    expect(codes(noDeviceId)).toEqual([]);
+  });
+
+  it('reads a 2020-12 schema too, and refuses a file that is not a usable schema, keeping the one in use', async () => {
+    const app = await install('windows', '4D', {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { status: { const: 'accepted' } },
+    });
+    useSessionSchema(app);
+    expect(codes(sessionJson({ status: 'pending' }))).toEqual(['schema:3']);
+    const broken = path.join(dir, 'broken.json');
+    await fs.writeFile(broken, '{"type": ');
+    expect(() => useSessionSchema(broken)).toThrow(/is not JSON/);
+    expect(() => useSessionSchema(path.join(dir, 'none'))).toThrow(/No mobileSessionSchema\.json/);
+    expect(sessionSchemaInUse()).toEqual({ source: '4d', file: schemaFileOf(app) });
   });
 });

@@ -1,9 +1,14 @@
 /**
  * The checks MOBILE APP REFRESH SESSIONS makes when it reloads a session file (format page,
  * section 3), reproduced so the admin sees a broken file before the server drops it.
- * 4D's schema and the location rule are not public: these are tolerant readings of them.
+ * The location rule is not public: a tolerant reading of it. The schema is 4D's own
+ * `mobileSessionSchema.json` when a 4D installation is found or given (`useSessionSchema`),
+ * else the built-in reading of the format page below.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { MOBI_CODE, type Problem, type ProblemCode } from '../../../shared/session.js';
 
 const string = { type: 'string' } as const;
@@ -49,7 +54,119 @@ const SESSION_SCHEMA = {
   },
 } as const;
 
-const validateSession = new Ajv({ allErrors: true }).compile(SESSION_SCHEMA);
+const builtInValidator = new Ajv({ allErrors: true }).compile(SESSION_SCHEMA);
+
+/** Which schema judges sessions: the built-in reading, or 4D's own file. */
+export interface SessionSchemaInUse {
+  source: 'built-in' | '4d';
+  /** The schema file, when it is 4D's. */
+  file: string | null;
+}
+
+let validateSession: ValidateFunction = builtInValidator;
+let schemaInUse: SessionSchemaInUse = { source: 'built-in', file: null };
+
+export const sessionSchemaInUse = (): SessionSchemaInUse => ({ ...schemaInUse });
+
+/** Where a 4D installation keeps the schema, under its application folder. */
+const SCHEMA_IN_APP = {
+  darwin: path.join('Contents', 'Resources', 'JSONSchemas', 'mobileSessionSchema.json'),
+  win32: path.join('Resources', 'JSONSchemas', 'mobileSessionSchema.json'),
+};
+
+/**
+ * The schema file of a 4D installation given as the file itself, as a macOS application bundle
+ * (`4D Server.app`) or as a Windows installation folder; null when there is none there.
+ */
+export function schemaFileOf(given: string): string | null {
+  const candidates = [given, path.join(given, SCHEMA_IN_APP.darwin), path.join(given, SCHEMA_IN_APP.win32)];
+  for (const candidate of candidates) {
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not there: the next form
+    }
+  }
+  return null;
+}
+
+/** Where 4D is installed by default: `/Applications` (macOS), `Program Files\4D` (Windows). */
+export function standardFourDFolders(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
+  const children = (dir: string, keep: (name: string) => boolean): string[] => {
+    try {
+      return readdirSync(dir)
+        .filter(keep)
+        .sort()
+        .reverse() // the newest version first: "4D v21" before "4D v20 R8"
+        .map((name) => path.join(dir, name));
+    } catch {
+      return [];
+    }
+  };
+  if (platform === 'darwin') {
+    const apps = children('/Applications', (name) => /^4D.*\.app$/i.test(name));
+    const versioned = children(
+      '/Applications',
+      (name) => /^4D\b/i.test(name) && !name.endsWith('.app'),
+    ).flatMap((dir) => children(dir, (name) => /^4D.*\.app$/i.test(name)));
+    return [...apps, ...versioned];
+  }
+  if (platform === 'win32') {
+    const programFiles = [env.ProgramFiles, env['ProgramFiles(x86)']].filter((dir): dir is string =>
+      Boolean(dir),
+    );
+    return programFiles.flatMap((dir) => children(path.join(dir, '4D'), (name) => /^4D/i.test(name)));
+  }
+  return [];
+}
+
+/** The schema of the first 4D installation found among `folders` (default: the standard places), or null. */
+export function findFourDSessionSchema(folders: string[] = standardFourDFolders()): string | null {
+  for (const folder of folders) {
+    const file = schemaFileOf(folder);
+    if (file) return file;
+  }
+  return null;
+}
+
+/**
+ * Judges sessions with 4D's schema file from now on (null: the built-in reading again), and says
+ * which is in use. A file that cannot be read or compiled is refused with the reason, and the
+ * schema in use does not change. 4D's JSON Validate speaks draft 4 and, since 21 R2, 2020-12.
+ */
+export function useSessionSchema(given: string | null): SessionSchemaInUse {
+  if (given === null) {
+    validateSession = builtInValidator;
+    schemaInUse = { source: 'built-in', file: null };
+    return sessionSchemaInUse();
+  }
+  const file = schemaFileOf(given);
+  if (!file || !existsSync(file)) {
+    throw new Error(`No mobileSessionSchema.json at ${given} (give the file, or a 4D application folder).`);
+  }
+  let schema: Record<string, unknown>;
+  try {
+    schema = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+  const { $schema: dialect, ...body } = schema;
+  const options = { allErrors: true, strict: false, validateSchema: false } as const;
+  try {
+    validateSession = /2020-12/.test(String(dialect ?? ''))
+      ? new Ajv2020(options).compile(body)
+      : new Ajv(options).compile(body);
+  } catch (error) {
+    throw new Error(
+      `${file} is not a JSON Schema this app can use: ${error instanceof Error ? error.message : String(error)}.`,
+    );
+  }
+  schemaInUse = { source: '4d', file };
+  return sessionSchemaInUse();
+}
 
 export function problem(code: ProblemCode, message: string): Problem {
   return { code, mobi: MOBI_CODE[code], message };
@@ -73,7 +190,10 @@ function describeError(error: ErrorObject, json: Record<string, unknown>): strin
   }
   const field = path.join('.');
   const present = valueAt(json, error.instancePath);
-  if (field === 'status') return `"status" is ${JSON.stringify(present)}, not "accepted" or "pending"`;
+  if (field === 'status' && error.keyword === 'enum')
+    return `"status" is ${JSON.stringify(present)}, not "accepted" or "pending"`;
+  if (error.keyword !== 'type')
+    return `"${field || '(the session)'}" ${error.message ?? 'does not validate'}`;
   const expected = String(error.params.type ?? 'another type');
   return `"${field}" should be ${expected === 'object' ? 'an object' : `a ${expected}`}, not ${typeName(present)}`;
 }
@@ -87,7 +207,8 @@ function typeName(value: unknown): string {
 export function checkSchema(json: Record<string, unknown>): Problem[] {
   if (validateSession(json)) return [];
   const details = (validateSession.errors ?? []).slice(0, 5).map((error) => describeError(error, json));
-  return [problem('schema', `The server will reject this session: ${details.join('; ')}.`)];
+  const judge = schemaInUse.source === '4d' ? ` (4D's own schema, ${schemaInUse.file})` : '';
+  return [problem('schema', `The server will reject this session${judge}: ${details.join('; ')}.`)];
 }
 
 function stringAt(json: Record<string, unknown>, ...path: string[]): string | null {

@@ -54,7 +54,7 @@ const field = (value: unknown): string | null => (typeof value === 'string' ? va
  */
 const interned = new Map<string, string>();
 const MAX_INTERNED = 20_000;
-function shared(value: unknown): string | null {
+export function sharedString(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const known = interned.get(value);
   if (known !== undefined) return known;
@@ -104,21 +104,26 @@ export function summarizeSession(
     email: field(json.email),
     device: {
       id: field(device.id),
-      description: shared(device.description),
-      os: shared(device.os),
-      version: shared(device.version),
+      description: sharedString(device.description),
+      os: sharedString(device.os),
+      version: sharedString(device.version),
       simulator: device.simulator === true,
       jailbroken: device.jb === true,
       pushRegistered: typeof device.token === 'string' && device.token.length > 0,
     },
     application: {
-      id: shared(application.id),
-      name: shared(application.name),
-      version: shared(application.version),
+      id: sharedString(application.id),
+      name: sharedString(application.name),
+      version: sharedString(application.version),
     },
-    team: { id: shared(team.id), name: shared(team.name) },
-    language: { id: shared(language.id), code: shared(language.code), region: shared(language.region) },
-    session: { id: field(session.id), ip: field(session.ip) },
+    team: { id: sharedString(team.id), name: sharedString(team.name) },
+    language: {
+      id: sharedString(language.id),
+      code: sharedString(language.code),
+      region: sharedString(language.region),
+    },
+    // The file name is the session id in a sound file: one string for both (100,000 fewer copies).
+    session: { id: session.id === fileName ? fileName : field(session.id), ip: field(session.ip) },
     firstSeen: firstSeenOf(times),
     modified: new Date(times.mtimeMs).toISOString(),
     problems,

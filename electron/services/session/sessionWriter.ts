@@ -38,7 +38,6 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import trash from 'trash';
 import { AppError } from '../../../shared/errors.js';
 import { errnoCode, ioError } from '../fsErrors.js';
 import { MAX_SESSION_FILE_BYTES, parseSessionBytes } from './sessionFile.js';
@@ -46,8 +45,13 @@ import { type WorkFolders, workNames } from './workFolder.js';
 
 export type TrashFunction = (file: string) => Promise<void>;
 
-/** The OS trash (Finder Trash, Recycle Bin, freedesktop Trash), through the `trash` package. */
+/**
+ * The OS trash (Finder Trash, Recycle Bin, freedesktop Trash), through the `trash` package, loaded
+ * only when a file goes to the trash this way: the desktop app uses Electron's shell.trashItem
+ * instead and never loads it.
+ */
 export const moveToOsTrash: TrashFunction = async (file) => {
+  const { default: trash } = await import('trash');
   await trash(file, { glob: false });
 };
 

@@ -1,12 +1,26 @@
-import { formatDate, osLabel, revealLabel, serverConsequence } from '../format.js';
+import { useEffect, useRef } from 'react';
+import { commandLabel } from '../../../shared/commands.js';
+import { plural } from '../../../shared/text.js';
+import { formatDate, osLabel, serverConsequence } from '../format.js';
 import { useSessions } from '../store/StoreContext.js';
+import { SESSIONS_GRID_ID } from './SessionsTable.js';
 
 /** Every field of the selected session (never a password), its problems, its file. */
 export function DetailsPanel() {
   const details = useSessions((s) => s.details);
   const openDetails = useSessions((s) => s.openDetails);
-  const reveal = useSessions((s) => s.reveal);
+  const run = useSessions((s) => s.run);
   const platform = useSessions((s) => s.app?.platform ?? 'browser');
+  const open = details !== null;
+  const wasOpen = useRef(open);
+  // Closed (Escape, its ✕) while the focus was in it: the focus goes back to the table, not nowhere.
+  useEffect(() => {
+    const closed = wasOpen.current && !open;
+    wasOpen.current = open;
+    const focused = document.activeElement;
+    if (closed && (focused === null || focused === document.body))
+      document.getElementById(SESSIONS_GRID_ID)?.focus();
+  }, [open]);
   if (!details) return null;
   const s = details.summary;
   const rows: [string, string][] = [
@@ -47,6 +61,15 @@ export function DetailsPanel() {
           ))}
         </section>
       )}
+      {details.olderSessions > 0 && (
+        // The superseded rule's count for this device (docs/cleanup.md); the Clean-up view removes them.
+        <p className="hint">
+          {plural(details.olderSessions, 'older session')} of this device.{' '}
+          <button type="button" className="link" onClick={() => void run('clean-up')}>
+            {commandLabel('clean-up', platform)}
+          </button>
+        </p>
+      )}
       <dl>
         {rows.map(([label, value]) => (
           <div key={label} className="field">
@@ -55,8 +78,8 @@ export function DetailsPanel() {
           </div>
         ))}
       </dl>
-      <button type="button" onClick={() => void reveal(s.ref)}>
-        {revealLabel(platform)}
+      <button type="button" onClick={() => void run('reveal', { ref: s.ref })}>
+        {commandLabel('reveal', platform)}
       </button>
       <details>
         <summary>Raw JSON</summary>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useSessions } from '../store/StoreContext.js';
+import { bulkActions } from './tableLogic.js';
 
 /** Search box and filters; the counts update as the admin types. */
 export function FilterBar() {
@@ -8,13 +9,16 @@ export function FilterBar() {
   const matching = useSessions((s) => s.matching);
   const matchingPending = useSessions((s) => s.matchingPending);
   const selection = useSessions((s) => s.selection);
-  const setStatus = useSessions((s) => s.setStatus);
+  // The blocks: a selected row's status decides which bulk action would change it.
+  useSessions((s) => s.blocks);
+  const rowByRef = useSessions((s) => s.rowByRef);
+  const run = useSessions((s) => s.run);
   const [search, setSearch] = useState(filters.search);
 
   useEffect(() => setSearch(filters.search), [filters.search]);
 
-  const selected = selection.allMatching ? matching : selection.refs.size;
-  const target = selected > 0 ? 'selection' : null;
+  const bulk = bulkActions(selection, { matching, matchingPending }, rowByRef);
+  const selected = bulk.count;
 
   return (
     <div className="filter-bar">
@@ -67,20 +71,27 @@ export function FilterBar() {
           <option value="simulator">Simulators</option>
         </select>
       </label>
+      <label>
+        Users{' '}
+        <select
+          aria-label="Guest filter"
+          value={filters.guest === null ? '' : filters.guest ? 'guest' : 'email'}
+          onChange={(e) => setFilters({ guest: e.target.value === '' ? null : e.target.value === 'guest' })}
+        >
+          <option value="">All</option>
+          <option value="email">With an e-mail</option>
+          <option value="guest">Guests (no e-mail)</option>
+        </select>
+      </label>
       <span className="matching" aria-live="polite">
         {matching} shown · {matchingPending} pending
       </span>
       <fieldset className="bulk">
         <legend className="visually-hidden">Bulk actions</legend>
-        <button
-          type="button"
-          className="primary"
-          disabled={!target}
-          onClick={() => void setStatus('selection', 'accepted')}
-        >
+        <button type="button" className="primary" disabled={!bulk.accept} onClick={() => void run('accept')}>
           Accept{selected > 0 ? ` ${selected}` : ''}
         </button>
-        <button type="button" disabled={!target} onClick={() => void setStatus('selection', 'pending')}>
+        <button type="button" disabled={!bulk.setPending} onClick={() => void run('set-pending')}>
           Set Pending{selected > 0 ? ` ${selected}` : ''}
         </button>
       </fieldset>

@@ -4,11 +4,21 @@ import { useSessions } from '../store/StoreContext.js';
 export function Notices() {
   const notices = useSessions((s) => s.notices);
   const dismiss = useSessions((s) => s.dismiss);
-  const undo = useSessions((s) => s.undo);
+  const hold = useSessions((s) => s.holdNotice);
+  const run = useSessions((s) => s.run);
+  const besideDetails = useSessions((s) => s.details !== null);
   return (
-    <div className="notices" role="status" aria-live="polite">
+    <div className={besideDetails ? 'notices beside-details' : 'notices'} role="status" aria-live="polite">
       {notices.map((n) => (
-        <div key={n.id} className={`notice ${n.kind}`}>
+        // biome-ignore lint/a11y/noStaticElementInteractions: pointer and focus only hold the notice open; its buttons act
+        <div
+          key={n.id}
+          className={`notice ${n.kind}`}
+          onPointerEnter={() => hold(n.id, true)}
+          onPointerLeave={() => hold(n.id, false)}
+          onFocus={() => hold(n.id, true)}
+          onBlur={() => hold(n.id, false)}
+        >
           <span>{n.message}</span>
           {n.path && (
             <>
@@ -23,7 +33,7 @@ export function Notices() {
               type="button"
               onClick={() => {
                 dismiss(n.id);
-                void undo(n.undoBatch);
+                void run('undo', { batch: n.undoBatch });
               }}
             >
               Undo

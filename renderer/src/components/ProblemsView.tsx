@@ -1,11 +1,11 @@
-import { revealLabel, serverConsequence } from '../format.js';
+import { commandLabel } from '../../../shared/commands.js';
+import { serverConsequence } from '../format.js';
 import { useSessions } from '../store/StoreContext.js';
 
 /** Every file the server will refuse or drop, with what it will do, and the way to deal with it. */
 export function ProblemsView() {
   const problems = useSessions((s) => s.problems);
-  const reveal = useSessions((s) => s.reveal);
-  const deleteSessions = useSessions((s) => s.deleteSessions);
+  const run = useSessions((s) => s.run);
   const platform = useSessions((s) => s.app?.platform ?? 'browser');
   if (problems.length === 0) {
     return (
@@ -21,10 +21,14 @@ export function ProblemsView() {
       <table>
         <thead>
           <tr>
-            <th scope="col">File</th>
+            <th scope="col" className="col-file">
+              File
+            </th>
             <th scope="col">Problem</th>
             <th scope="col">What the server does</th>
-            <th scope="col">Actions</th>
+            <th scope="col" className="col-actions">
+              Actions
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -45,11 +49,11 @@ export function ProblemsView() {
                 <td className="actions">
                   {isFile && (
                     <>
-                      <button type="button" onClick={() => void reveal(p.path)}>
-                        {revealLabel(platform)}
+                      <button type="button" onClick={() => void run('reveal', { ref: p.path })}>
+                        {commandLabel('reveal', platform)}
                       </button>
-                      <button type="button" onClick={() => void deleteSessions([p.path])}>
-                        Move to Trash
+                      <button type="button" onClick={() => void run('move-to-trash', { refs: [p.path] })}>
+                        {commandLabel('move-to-trash', platform)}
                       </button>
                     </>
                   )}

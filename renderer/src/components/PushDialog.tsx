@@ -7,6 +7,7 @@ import type { PushAuthKind } from '../../../shared/push.js';
 import { plural } from '../../../shared/text.js';
 import { settingsAdvice } from '../pushAdvice.js';
 import { useSessions } from '../store/StoreContext.js';
+import { PushDocs } from './PushDocs.js';
 
 function Modal({
   title,
@@ -39,12 +40,17 @@ function SetupForm() {
   const [user, setUser] = useState(current?.user ?? '');
   const [secret, setSecret] = useState('');
   const [trust, setTrust] = useState(current?.tls.trustSelfSigned ?? false);
+  const [showDocs, setShowDocs] = useState(false);
   return (
     <Modal title="Push setup" onClose={close}>
       <p>
         Push asks your 4D Server to run <code>MOBILE APP REFRESH SESSIONS</code>. The server needs a few lines
-        of 4D code first: see <strong>docs/push.md</strong> in the project.
+        of 4D code first.{' '}
+        <button type="button" className="link" onClick={() => setShowDocs(true)}>
+          Show the 4D code and how to set it up
+        </button>
       </p>
+      {showDocs && <PushDocs onClose={() => setShowDocs(false)} />}
       <form
         className="form"
         onSubmit={(event) => {
@@ -128,7 +134,12 @@ export function PushDialog() {
     return (
       <Modal title="Push to the 4D Server" onClose={close}>
         {nothing ? (
-          <p>Nothing changed since the last push. Push anyway to make the server re-read its sessions?</p>
+          <p>
+            {check.unpushed.lastPush
+              ? 'Nothing changed since the last push.'
+              : 'No change to push, and no push yet from this folder.'}{' '}
+            Push anyway to make the server re-read its sessions?
+          </p>
         ) : (
           <ul className="push-plan">
             <li>{plural(check.reload.length, 'changed session')} will be reloaded.</li>
@@ -154,6 +165,9 @@ export function PushDialog() {
           </section>
         )}
         <div className="modal-actions">
+          <button type="button" onClick={openSetup}>
+            Push Setup…
+          </button>
           <button type="button" onClick={close}>
             Cancel
           </button>
@@ -166,8 +180,15 @@ export function PushDialog() {
   }
 
   const { result } = dialog;
+  const errors = result.serverErrors.length;
+  const title =
+    result.outcome === 'failed'
+      ? 'Push failed'
+      : errors > 0 || result.outcome === 'reloaded-with-errors'
+        ? `Pushed, with ${plural(errors || 1, 'error')} from the server`
+        : 'Pushed';
   return (
-    <Modal title={result.outcome === 'failed' ? 'Push failed' : 'Pushed'} onClose={close}>
+    <Modal title={title} onClose={close}>
       <p role="status">{result.message}</p>
       {result.failure?.fix ? <p className="hint">{settingsAdvice(result.failure.fix)}</p> : null}
       {result.serverErrors.length > 0 && (
@@ -175,7 +196,8 @@ export function PushDialog() {
           {result.serverErrors.map((e) => (
             <li key={`${e.component}${e.code}${e.message}`}>
               {e.component} {e.code}: {e.message}
-              {e.path ? (
+              {/* The path once: most messages name it already. */}
+              {e.path && !e.message.includes(e.path) ? (
                 <>
                   {' '}
                   (<code>{e.path}</code>)

@@ -5,21 +5,29 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type CSSProperties, useEffect, useMemo, useRef, useState } from 'react';
 import type { SessionSummary, SortKey } from '../../../shared/contract.js';
-import type { MenuItemModel } from '../../../shared/ipc.js';
-import { folderOf } from '../../../shared/text.js';
-import { deviceTooltip, formatDate, osLabel, revealLabel } from '../format.js';
+import { appLabel, folderOf } from '../../../shared/text.js';
+import { chosenCommand, rowContextMenu, tableContextMenu } from '../commands/contextMenus.js';
+import { deviceTooltip, formatDate, osLabel, shortIp } from '../format.js';
 import { useSessions, useSessionsStore } from '../store/StoreContext.js';
 import { BLOCK_SIZE } from '../store/sessionsStore.js';
+import { NO_FILTERS } from '../store/storeTypes.js';
 import { showContextMenu } from './ContextMenu.js';
+import { blocksOnScreen, blocksToFetch, clickMode, selectedCount } from './tableLogic.js';
 
 const ROW_HEIGHT = 36;
 
 interface Column {
   key: SortKey;
   label: string;
+  /** The narrowest the column gets (the sum of all fits a 1,400 px window beside the app list). */
   width: number;
+  /** Its share of the room left over (0: never wider); a column the admin resized keeps its width. */
+  grow: number;
   render: (s: SessionSummary) => React.ReactNode;
 }
+
+/** The id the skip link and the keyboard's Escape bring the focus back to. */
+export const SESSIONS_GRID_ID = 'sessions-grid';
 
 export function SessionsTable() {
   const store = useSessionsStore();
@@ -44,7 +52,8 @@ export function SessionsTable() {
       {
         key: 'device',
         label: 'Device',
-        width: 220,
+        width: 116,
+        grow: 1.6,
         render: (s) => (
           <span className="device" title={deviceTooltip(s)}>
             {s.problems.length > 0 && (
@@ -64,33 +73,58 @@ export function SessionsTable() {
           </span>
         ),
       },
-      { key: 'status', label: 'Status', width: 130, render: (s) => <StatusControl session={s} /> },
-      { key: 'os', label: 'OS', width: 170, render: (s) => osLabel(s) },
+      { key: 'status', label: 'Status', width: 116, grow: 0, render: (s) => <StatusControl session={s} /> },
+      { key: 'os', label: 'OS', width: 96, grow: 0.6, render: (s) => osLabel(s) },
       {
         key: 'email',
         label: 'E-mail',
-        width: 230,
+        width: 135,
+        grow: 1.8,
         render: (s) => s.email || <span className="muted">guest</span>,
       },
-      { key: 'appVersion', label: 'App version', width: 110, render: (s) => s.application.version ?? '—' },
-      { key: 'language', label: 'Language', width: 100, render: (s) => s.language.id ?? '—' },
-      { key: 'firstSeen', label: 'First seen', width: 170, render: (s) => formatDate(s.firstSeen) },
-      { key: 'modified', label: 'Last change', width: 170, render: (s) => formatDate(s.modified) },
-      { key: 'ip', label: 'IP', width: 170, render: (s) => s.session.ip ?? '—' },
+      {
+        key: 'appVersion',
+        label: 'App version',
+        width: 78,
+        grow: 0.2,
+        render: (s) => s.application.version ?? '—',
+      },
+      { key: 'language', label: 'Language', width: 84, grow: 0.2, render: (s) => s.language.id ?? '—' },
+      {
+        key: 'firstSeen',
+        label: 'First seen',
+        width: 150,
+        grow: 0,
+        render: (s) => formatDate(s.firstSeen),
+      },
+      { key: 'modified', label: 'Last change', width: 150, grow: 0, render: (s) => formatDate(s.modified) },
+      {
+        key: 'ip',
+        label: 'IP',
+        width: 105,
+        grow: 1,
+        render: (s) => <span title={s.session.ip ?? undefined}>{shortIp(s.session.ip)}</span>,
+      },
     ];
     if (folder === null) {
-      const names = new Map(apps.map((a) => [a.folder, a.name]));
+      // The iOS and the Android build of an app share a name: the platform tells them apart.
+      const names = new Map(apps.map((a) => [a.folder, appLabel(a)]));
       list.splice(1, 0, {
         key: 'app',
         label: 'App',
-        width: 150,
-        render: (s) => names.get(folderOf(s.ref)) ?? '',
+        width: 115,
+        grow: 1.2,
+        render: (s) => <span title={names.get(folderOf(s.ref))}>{names.get(folderOf(s.ref)) ?? ''}</span>,
       });
     }
-    return list.map((c) => ({ ...c, width: widths[c.key] ?? c.width }));
+    return list.map((c) => (widths[c.key] ? { ...c, width: widths[c.key] as number, grow: 0 } : c));
   }, [folder, apps, widths]);
 
-  const template = columns.map((c) => `${c.width}px`).join(' ');
+  // Each column its least width and a share of the rest: the table fills the window and fits it.
+  const template = columns
+    .map((c) => (c.grow > 0 ? `minmax(${c.width}px, ${c.grow}fr)` : `${c.width}px`))
+    .join(' ');
+  const minWidth = columns.reduce((n, c) => n + c.width, 0);
   const virtualizer = useVirtualizer({
     count: matching,
     getScrollElement: () => scrollRef.current,
@@ -103,13 +137,8 @@ export function SessionsTable() {
 
   // Fetch the blocks on screen that are missing or stale; stale rows stay visible until replaced.
   useEffect(() => {
-    const wanted = new Set<number>([0]);
-    for (let b = Math.floor(first / BLOCK_SIZE); b <= Math.floor(last / BLOCK_SIZE); b += 1) wanted.add(b);
-    for (const block of wanted) {
-      if (requested.current.get(block) === generation) continue;
-      requested.current.set(block, generation);
+    for (const block of blocksToFetch(blocksOnScreen(first, last), generation, requested.current))
       void store.getState().loadBlock(block);
-    }
   }, [first, last, generation, store]);
 
   useEffect(() => {
@@ -119,86 +148,48 @@ export function SessionsTable() {
   const rowAt = (index: number) => blocks.get(Math.floor(index / BLOCK_SIZE))?.[index % BLOCK_SIZE];
   const isSelected = (s: SessionSummary) => selection.allMatching || selection.refs.has(s.ref);
 
+  const openRowMenu = async (x: number, y: number, index: number, s: SessionSummary) => {
+    if (!isSelected(s)) store.getState().select(index, 'replace');
+    const items = rowContextMenu(platform, s, selectedCount(store.getState().selection, matching));
+    const command = chosenCommand(items, await showContextMenu(api, items, x, y));
+    if (command) await store.getState().run(command, { ref: s.ref });
+  };
+
   const onRowContextMenu = async (event: React.MouseEvent, index: number, s: SessionSummary) => {
     event.preventDefault();
     event.stopPropagation();
-    if (!isSelected(s)) store.getState().select(index, 'replace');
-    const count = store.getState().selection.allMatching ? matching : store.getState().selection.refs.size;
-    const items: MenuItemModel[] = [
-      {
-        type: 'item',
-        id: 'accept',
-        label: count > 1 ? `Accept ${count} Sessions` : 'Accept',
-        enabled: count > 1 || s.status !== 'accepted',
-      },
-      {
-        type: 'item',
-        id: 'pending',
-        label: count > 1 ? `Set ${count} Sessions Pending` : 'Set Pending',
-        enabled: count > 1 || s.status !== 'pending',
-      },
-      { type: 'separator' },
-      { type: 'item', id: 'reveal', label: revealLabel(platform) },
-      { type: 'item', id: 'copy-id', label: 'Copy Session ID' },
-      { type: 'item', id: 'copy-email', label: 'Copy E-mail', enabled: Boolean(s.email) },
-      { type: 'separator' },
-      { type: 'item', id: 'trash', label: count > 1 ? `Move ${count} Sessions to Trash` : 'Move to Trash' },
-    ];
-    const choice = await showContextMenu(api, items, event.clientX, event.clientY);
-    const state = store.getState();
-    if (choice === 'accept') await state.setStatus('selection', 'accepted');
-    else if (choice === 'pending') await state.setStatus('selection', 'pending');
-    else if (choice === 'reveal') await state.reveal(s.ref);
-    else if (choice === 'copy-id') await copy(s.id, state.notify);
-    else if (choice === 'copy-email') await copy(s.email ?? '', state.notify);
-    else if (choice === 'trash') await state.deleteSessions('selection');
+    await openRowMenu(event.clientX, event.clientY, index, s);
   };
+
+  // Shift+F10 or the menu key (the store's `open-row-menu`): the focused row's menu, under the row.
+  const rowMenuAsked = useSessions((s) => s.rowMenuAsked);
+  const menuAnswered = useRef(rowMenuAsked);
+  useEffect(() => {
+    if (rowMenuAsked === menuAnswered.current) return;
+    menuAnswered.current = rowMenuAsked;
+    const { focusedIndex: index, rowAt: loadedRow } = store.getState();
+    const s = loadedRow(index);
+    const box = document.getElementById(`session-row-${index}`)?.getBoundingClientRect();
+    if (!s || !box) return;
+    void openRowMenu(box.left + 24, box.bottom, index, s).then(() =>
+      document.getElementById(SESSIONS_GRID_ID)?.focus(),
+    );
+  });
 
   const onEmptyContextMenu = async (event: React.MouseEvent) => {
     event.preventDefault();
-    const choice = await showContextMenu(
-      api,
-      [{ type: 'item', id: 'refresh', label: 'Refresh' }],
-      event.clientX,
-      event.clientY,
-    );
-    if (choice === 'refresh') await store.getState().refresh();
-  };
-
-  const onKeyDown = (event: React.KeyboardEvent) => {
-    const state = store.getState();
-    const mod = event.metaKey || event.ctrlKey;
-    const move = (to: number) => {
-      const index = Math.max(0, Math.min(matching - 1, to));
-      state.select(index, event.shiftKey ? 'range' : 'replace');
-    };
-    if (event.key === 'ArrowDown') move(focusedIndex + 1);
-    else if (event.key === 'ArrowUp') move(focusedIndex - 1);
-    else if (event.key === 'PageDown') move(focusedIndex + 15);
-    else if (event.key === 'PageUp') move(focusedIndex - 15);
-    else if (event.key === 'Home') move(0);
-    else if (event.key === 'End') move(matching - 1);
-    else if (mod && event.key.toLowerCase() === 'a') state.selectAll();
-    else if (event.key === ' ') {
-      const row = rowAt(focusedIndex);
-      if (row && !state.selection.refs.size && !state.selection.allMatching)
-        state.select(focusedIndex, 'replace');
-      if (row) void state.setStatus('selection', row.status === 'pending' ? 'accepted' : 'pending');
-    } else if (event.key === 'Enter') {
-      const row = rowAt(focusedIndex);
-      if (row) void state.openDetails(row.ref);
-    } else if (event.key === 'Delete' || (event.metaKey && event.key === 'Backspace')) {
-      void state.deleteSessions('selection');
-    } else if (event.key === 'Escape') state.clearSelection();
-    else return;
-    event.preventDefault();
+    const items = tableContextMenu(platform);
+    const command = chosenCommand(items, await showContextMenu(api, items, event.clientX, event.clientY));
+    if (command) await store.getState().run(command);
   };
 
   const startResize = (event: React.PointerEvent, column: Column) => {
     event.preventDefault();
     event.stopPropagation();
     const startX = event.clientX;
-    const startWidth = column.width;
+    // Its width on screen, which a growing column sets beyond its least width.
+    const header = (event.currentTarget as HTMLElement).parentElement;
+    const startWidth = header ? header.getBoundingClientRect().width : column.width;
     const onMove = (e: PointerEvent) =>
       setWidths((w) => ({ ...w, [column.key]: Math.max(60, startWidth + e.clientX - startX) }));
     const onUp = () => {
@@ -217,6 +208,17 @@ export function SessionsTable() {
     );
   }
 
+  if (matching === 0 && total > 0 && blocks.size > 0) {
+    return (
+      <div className="empty" role="status">
+        <p>No session matches the search and filters ({total} sessions in all).</p>
+        <button type="button" onClick={() => store.getState().setFilters(NO_FILTERS)}>
+          Clear Search and Filters
+        </button>
+      </div>
+    );
+  }
+
   return (
     <div
       className="table"
@@ -226,9 +228,9 @@ export function SessionsTable() {
       aria-multiselectable="true"
       aria-activedescendant={rowAt(focusedIndex) ? `session-row-${focusedIndex}` : undefined}
       tabIndex={0}
-      onKeyDown={onKeyDown}
+      id={SESSIONS_GRID_ID}
     >
-      <div className="thead" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
+      <div className="thead" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, minWidth }}>
         {columns.map((column) => {
           const direction = sort?.key === column.key ? sort.direction : null;
           return (
@@ -250,14 +252,8 @@ export function SessionsTable() {
         })}
       </div>
       {/* biome-ignore lint/a11y/noStaticElementInteractions: right-click on empty space offers Refresh */}
-      <div className="tbody" ref={scrollRef} onContextMenu={onEmptyContextMenu}>
-        <div
-          style={{
-            height: virtualizer.getTotalSize(),
-            position: 'relative',
-            minWidth: columns.reduce((n, c) => n + c.width, 0),
-          }}
-        >
+      <div className="tbody" ref={scrollRef} onContextMenu={onEmptyContextMenu} style={{ minWidth }}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const s = rowAt(item.index);
             const style: CSSProperties = {
@@ -300,14 +296,7 @@ export function SessionsTable() {
                 data-ref={s.ref}
                 id={`session-row-${item.index}`}
                 style={style}
-                onClick={(event) =>
-                  store
-                    .getState()
-                    .select(
-                      item.index,
-                      event.shiftKey ? 'range' : event.metaKey || event.ctrlKey ? 'toggle' : 'replace',
-                    )
-                }
+                onClick={(event) => store.getState().select(item.index, clickMode(event))}
                 onDoubleClick={() => void store.getState().openDetails(s.ref)}
                 onContextMenu={(event) => void onRowContextMenu(event, item.index, s)}
               >
@@ -326,7 +315,7 @@ export function SessionsTable() {
 }
 
 function StatusControl({ session }: { session: SessionSummary }) {
-  const setStatus = useSessions((s) => s.setStatus);
+  const run = useSessions((s) => s.run);
   if (session.status === null) return <span className="muted">invalid</span>;
   return (
     <select
@@ -334,20 +323,12 @@ function StatusControl({ session }: { session: SessionSummary }) {
       className={`status ${session.status}`}
       value={session.status}
       onClick={(event) => event.stopPropagation()}
-      onKeyDown={(event) => event.stopPropagation()}
-      onChange={(event) => void setStatus([session.ref], event.target.value as 'accepted' | 'pending')}
+      onChange={(event) =>
+        void run(event.target.value === 'accepted' ? 'accept' : 'set-pending', { refs: [session.ref] })
+      }
     >
       <option value="accepted">accepted</option>
       <option value="pending">pending</option>
     </select>
   );
-}
-
-async function copy(text: string, notify: (message: string) => void) {
-  try {
-    await navigator.clipboard.writeText(text);
-    notify(`Copied ${text}`);
-  } catch {
-    notify(`Could not use the clipboard: ${text}`);
-  }
 }

@@ -1,3 +1,4 @@
+import { appLabel } from '../../../shared/text.js';
 import { useSessions } from '../store/StoreContext.js';
 
 /** Every app with its session count and pending badge; "All apps" on top. */
@@ -6,7 +7,7 @@ export function Sidebar() {
   const folder = useSessions((s) => s.folder);
   const view = useSessions((s) => s.view);
   const selectFolder = useSessions((s) => s.selectFolder);
-  const setView = useSessions((s) => s.setView);
+  const run = useSessions((s) => s.run);
   const totalSessions = apps.reduce((n, a) => n + a.counts.sessions, 0);
   const totalPending = apps.reduce((n, a) => n + a.counts.pending, 0);
   const totalProblems = apps.reduce((n, a) => n + a.counts.problems, 0);
@@ -55,7 +56,7 @@ export function Sidebar() {
         {apps.map((app) =>
           item(
             app.folder,
-            `${app.name}${app.platform ? ` · ${app.platform === 'ios' ? 'iOS' : 'Android'}` : ''}`,
+            appLabel(app),
             app.counts.sessions,
             app.counts.pending,
             view === 'sessions' && folder === app.folder,
@@ -68,7 +69,7 @@ export function Sidebar() {
         type="button"
         className={view === 'problems' ? 'app problems active' : 'app problems'}
         aria-current={view === 'problems' ? 'true' : undefined}
-        onClick={() => setView('problems')}
+        onClick={() => void run('show-problems')}
       >
         <span className="app-name">Problems</span>
         {totalProblems > 0 && <span className="badge warn">{totalProblems}</span>}

@@ -1,3 +1,4 @@
+import { formatDate } from '../format.js';
 import { useSessions } from '../store/StoreContext.js';
 
 const WATCHER_LABEL: Record<string, string> = {
@@ -34,7 +35,7 @@ export function StatusBar() {
       <span className={`watcher ${watcher?.state ?? 'stopped'}`} title={watcher?.message}>
         {WATCHER_LABEL[watcher?.state ?? 'stopped']}
       </span>
-      <span>{lastPush ? `Last push ${new Date(lastPush.time).toLocaleString()}` : 'Not pushed yet'}</span>
+      <span>{lastPush ? `Last push ${formatDate(lastPush.time)}` : 'Not pushed yet'}</span>
     </footer>
   );
 }

@@ -1,3 +1,4 @@
+import { commandLabel } from '../../../shared/commands.js';
 import { useSessions } from '../store/StoreContext.js';
 
 /** Folder switcher, Refresh, Export CSV, Push (with the number of unpushed changes). */
@@ -6,17 +7,12 @@ export function Toolbar() {
   const app = useSessions((s) => s.app);
   const recent = useSessions((s) => s.recentRoots);
   const openRoot = useSessions((s) => s.openRoot);
-  const closeRoot = useSessions((s) => s.closeRoot);
-  const refresh = useSessions((s) => s.refresh);
-  const exportCsv = useSessions((s) => s.exportCsv);
-  const startPush = useSessions((s) => s.startPush);
+  const run = useSessions((s) => s.run);
   const unpushed = useSessions((s) => s.pushState?.unpushed.counts.total ?? 0);
 
   const onFolder = async (value: string) => {
-    if (value === '__open' && api.pickFolder) {
-      const folder = await api.pickFolder();
-      if (folder) await openRoot(folder);
-    } else if (value === '__close') await closeRoot();
+    if (value === '__open') await run('open-folder');
+    else if (value === '__close') await run('close-folder');
     else if (value) await openRoot(value);
   };
 
@@ -38,20 +34,26 @@ export function Toolbar() {
               </option>
             ))}
           {api.pickFolder && <option value="__open">Open MobileApps Folder…</option>}
-          <option value="__close">Close folder</option>
+          {/* The browser mode's folder is the server's: every tab open on it goes back to the welcome screen. */}
+          <option value="__close">
+            {api.kind === 'browser' ? 'Close folder (in every browser tab)' : 'Close folder'}
+          </option>
         </select>
       </label>
       <div className="toolbar-actions">
-        <button type="button" onClick={() => void refresh()}>
+        <button type="button" onClick={() => void run('refresh')}>
           Refresh
         </button>
-        <button type="button" onClick={() => void exportCsv()}>
+        <button type="button" onClick={() => void run('export-csv')}>
           Export CSV
+        </button>
+        <button type="button" onClick={() => void run('clean-up')}>
+          {commandLabel('clean-up', app?.platform ?? 'browser')}
         </button>
         <button
           type="button"
           className="primary"
-          onClick={() => void startPush()}
+          onClick={() => void run('push')}
           title={unpushed ? `${unpushed} changes not pushed to the 4D Server yet` : 'Nothing to push'}
         >
           Push

@@ -1,6 +1,10 @@
 import { useState } from 'react';
 import { useSessions } from '../store/StoreContext.js';
 
+/** A full path on the server: `/…` (macOS, Linux), `C:\…` or `\\server\share` (Windows). */
+export const isAbsolutePath = (typed: string): boolean =>
+  typed.startsWith('/') || /^[A-Za-z]:[\\/]/.test(typed) || typed.startsWith('\\\\');
+
 /** No folder open: open one, or try the demo. */
 export function Welcome() {
   const api = useSessions((s) => s.api);
@@ -9,12 +13,9 @@ export function Welcome() {
   const recent = useSessions((s) => s.recentRoots);
   const busy = useSessions((s) => s.busy);
   const [path, setPath] = useState('');
+  const [pathError, setPathError] = useState<string | null>(null);
 
-  const pick = async () => {
-    if (!api.pickFolder) return;
-    const folder = await api.pickFolder();
-    if (folder) await openRoot(folder);
-  };
+  const run = useSessions((s) => s.run);
 
   return (
     <main className="welcome" aria-labelledby="welcome-title">
@@ -25,14 +26,24 @@ export function Welcome() {
       </p>
       <div className="welcome-actions">
         {api.pickFolder ? (
-          <button type="button" className="primary" onClick={pick} disabled={busy}>
+          <button type="button" className="primary" onClick={() => void run('open-folder')} disabled={busy}>
             Open MobileApps Folder…
           </button>
         ) : (
           <form
             onSubmit={(event) => {
               event.preventDefault();
-              if (path.trim()) void openRoot(path.trim());
+              const typed = path.trim();
+              if (!typed) return;
+              // Relative to what? The server's working folder, which the admin cannot see: ask for the full path.
+              if (!isAbsolutePath(typed)) {
+                setPathError(
+                  `Type the full path of the folder on the server (such as /Users/admin/MyBase/Data/MobileApps or C:\\MyBase\\Data\\MobileApps): "${typed}" would depend on the folder the server was started from.`,
+                );
+                return;
+              }
+              setPathError(null);
+              void openRoot(typed);
             }}
           >
             <label htmlFor="root-path">MobileApps folder on the server</label>
@@ -40,13 +51,23 @@ export function Welcome() {
               <input
                 id="root-path"
                 value={path}
-                onChange={(e) => setPath(e.target.value)}
+                onChange={(e) => {
+                  setPath(e.target.value);
+                  setPathError(null);
+                }}
                 placeholder="/path/to/MobileApps"
+                aria-invalid={pathError !== null}
+                aria-describedby={pathError ? 'root-path-error' : undefined}
               />
               <button type="submit" className="primary" disabled={busy || !path.trim()}>
                 Open MobileApps Folder
               </button>
             </div>
+            {pathError && (
+              <p id="root-path-error" className="field-error" role="alert">
+                {pathError}
+              </p>
+            )}
           </form>
         )}
         <button type="button" onClick={() => void openDemo()} disabled={busy}>

@@ -1,0 +1,222 @@
+/**
+ * The app's command vocabulary, declared once: each command's id, its words, and which doors
+ * offer it (the native menu with its accelerator, a context menu, the page's own keys). The native
+ * menu (electron/main/menu.ts), the context menus and the keyboard handler of the window
+ * (renderer/src/commands/) read it from here, and every door ends in one dispatcher
+ * (`run(id, args)` of the renderer's store). Plain TypeScript: no DOM, no Node.
+ *
+ * Who handles a key: in the desktop app the native menu owns its accelerators and the page never
+ * takes one of them for another command (`electron/main/menu.test.ts` checks every one, the Edit
+ * menu's roles included). Where the page handles a menu's key itself (Delete in the table), the
+ * menu shows it without registering it. In the browser mode, which has no native menu, the page
+ * handles the menu's accelerators too.
+ */
+import type { KeyPlatform } from './accelerators.js';
+import { revealLabel } from './labels.js';
+
+/** One accelerator everywhere, or one for macOS and one for the others (null: none there). */
+export type Keys = string | { mac: string | null; other: string | null };
+
+/** Roles of Electron's Edit menu whose accelerator a page key takes over where that key applies. */
+export type EditRole = 'undo' | 'selectAll';
+
+export interface PageKey {
+  keys: Keys;
+  /** `table`: while the sessions table has the focus; `page`: anywhere outside a text field. */
+  where: 'table' | 'page';
+  /** With Shift held, a move extends the selection. */
+  extend?: true;
+  /**
+   * The Edit menu's role with the same accelerator, which this key replaces where it applies:
+   * Select All in the table selects sessions, not the page's text; Undo outside a text field
+   * undoes the last change, not typing. In a text field the role keeps the key.
+   */
+  takesOverRole?: EditRole;
+}
+
+export interface CommandSpec {
+  label: string | ((platform: KeyPlatform) => string);
+  /** The label when the command acts on several selected sessions. */
+  labelFor?: (count: number) => string;
+  /** In the native application menu (its place is menu.ts's), with these accelerators. */
+  menu?: {
+    keys?: Keys;
+    /** More accelerators, each on a hidden item that still answers its key (F5 for Refresh). */
+    hiddenKeys?: readonly string[];
+  };
+  /** Sent by the main process without a menu item: a notification was clicked. */
+  notification?: true;
+  /** Keys the page handles itself. */
+  keys?: readonly PageKey[];
+}
+
+const sessions = (count: number) => `${count} Sessions`;
+
+export const COMMANDS = {
+  'open-folder': { label: 'Open MobileApps Folder…', menu: { keys: 'CmdOrCtrl+O' } },
+  'close-folder': { label: 'Close Folder', menu: {} },
+  refresh: { label: 'Refresh', menu: { keys: 'CmdOrCtrl+R', hiddenKeys: ['F5'] } },
+  'show-problems': { label: 'Problems', menu: { keys: 'CmdOrCtrl+Shift+P' } },
+  accept: {
+    label: 'Accept',
+    labelFor: (count: number) => `Accept ${sessions(count)}`,
+    menu: { keys: 'CmdOrCtrl+Shift+A' },
+  },
+  'set-pending': {
+    label: 'Set Pending',
+    labelFor: (count: number) => `Set ${sessions(count)} Pending`,
+    menu: { keys: 'CmdOrCtrl+Shift+E' },
+  },
+  reveal: { label: revealLabel, menu: {} },
+  'copy-id': { label: 'Copy Session ID' },
+  'copy-email': { label: 'Copy E-mail' },
+  'move-to-trash': {
+    label: 'Move to Trash',
+    labelFor: (count: number) => `Move ${sessions(count)} to Trash`,
+    menu: { keys: { mac: 'Cmd+Backspace', other: 'Delete' } },
+    keys: [
+      { keys: 'Delete', where: 'table' },
+      { keys: { mac: 'Cmd+Backspace', other: null }, where: 'table' },
+    ],
+  },
+  undo: {
+    label: 'Undo Last Change',
+    menu: { keys: 'CmdOrCtrl+Alt+Z' },
+    keys: [{ keys: 'CmdOrCtrl+Z', where: 'page', takesOverRole: 'undo' }],
+  },
+  'push-setup': { label: 'Push Setup…', menu: {} },
+  'focus-session': { label: 'Show Session', notification: true },
+  'export-csv': { label: 'Export CSV' },
+  /** The Clean-up view: old, duplicate, simulator and guest sessions, previewed before anything moves. */
+  'clean-up': { label: 'Clean Up…' },
+  push: { label: 'Push' },
+  'select-all': {
+    label: 'Select All Sessions',
+    keys: [{ keys: 'CmdOrCtrl+A', where: 'table', takesOverRole: 'selectAll' }],
+  },
+  // Before Clear Selection: with the details open, Escape closes them first (anywhere but a text field).
+  'close-details': { label: 'Close Details', keys: [{ keys: 'Escape', where: 'page' }] },
+  'clear-selection': { label: 'Clear Selection', keys: [{ keys: 'Escape', where: 'table' }] },
+  'toggle-status': { label: 'Accept or Set Pending', keys: [{ keys: 'Space', where: 'table' }] },
+  'open-details': { label: 'Show Details', keys: [{ keys: 'Enter', where: 'table' }] },
+  /** The focused row's context menu from the keyboard, as Windows and Linux offer it. */
+  'open-row-menu': {
+    label: 'Show Actions',
+    keys: [
+      { keys: 'Shift+F10', where: 'table' },
+      { keys: 'ContextMenu', where: 'table' },
+    ],
+  },
+  'next-row': {
+    label: 'Next Session',
+    keys: [
+      { keys: 'Down', where: 'table' },
+      { keys: 'Shift+Down', where: 'table', extend: true },
+    ],
+  },
+  'previous-row': {
+    label: 'Previous Session',
+    keys: [
+      { keys: 'Up', where: 'table' },
+      { keys: 'Shift+Up', where: 'table', extend: true },
+    ],
+  },
+  'next-page': {
+    label: 'Page Down',
+    keys: [
+      { keys: 'PageDown', where: 'table' },
+      { keys: 'Shift+PageDown', where: 'table', extend: true },
+    ],
+  },
+  'previous-page': {
+    label: 'Page Up',
+    keys: [
+      { keys: 'PageUp', where: 'table' },
+      { keys: 'Shift+PageUp', where: 'table', extend: true },
+    ],
+  },
+  'first-row': {
+    label: 'First Session',
+    keys: [
+      { keys: 'Home', where: 'table' },
+      { keys: 'Shift+Home', where: 'table', extend: true },
+    ],
+  },
+  'last-row': {
+    label: 'Last Session',
+    keys: [
+      { keys: 'End', where: 'table' },
+      { keys: 'Shift+End', where: 'table', extend: true },
+    ],
+  },
+} as const satisfies Record<string, CommandSpec>;
+
+export type CommandId = keyof typeof COMMANDS;
+
+/** The commands the main process may send: the menu's, and a notification's click. */
+export type MenuCommand = {
+  [K in CommandId]: (typeof COMMANDS)[K] extends { menu: object } | { notification: true } ? K : never;
+}[CommandId];
+
+export const COMMAND_IDS = Object.keys(COMMANDS) as CommandId[];
+
+const spec = (id: CommandId): CommandSpec => COMMANDS[id];
+
+export const MENU_COMMANDS = COMMAND_IDS.filter(
+  (id) => spec(id).menu || spec(id).notification,
+) as MenuCommand[];
+
+/** Whether a message's command is one the main process may send (the renderer checks what arrives). */
+export const isMenuCommand = (value: unknown): value is MenuCommand =>
+  typeof value === 'string' && (MENU_COMMANDS as string[]).includes(value);
+
+/** A row's context menu, top to bottom (null: a separator). */
+export const ROW_CONTEXT_MENU: readonly (CommandId | null)[] = [
+  'accept',
+  'set-pending',
+  null,
+  'reveal',
+  'copy-id',
+  'copy-email',
+  null,
+  'move-to-trash',
+];
+
+/** The context menu of the table's empty space. */
+export const TABLE_CONTEXT_MENU: readonly (CommandId | null)[] = ['refresh'];
+
+export function commandLabel(id: CommandId, platform: KeyPlatform, count = 1): string {
+  const { label, labelFor } = spec(id);
+  if (count > 1 && labelFor) return labelFor(count);
+  return typeof label === 'function' ? label(platform) : label;
+}
+
+/** The accelerators of `keys` on a platform; a browser gets both variants (the page cannot tell a Mac). */
+export function keysFor(keys: Keys, platform: KeyPlatform): string[] {
+  if (typeof keys === 'string') return [keys];
+  const list =
+    platform === 'darwin' ? [keys.mac] : platform === 'browser' ? [keys.mac, keys.other] : [keys.other];
+  return list.filter((key): key is string => key !== null);
+}
+
+/**
+ * A command's native-menu accelerators on a platform: the one its item shows, those of its hidden
+ * items, and the ones the menu answers: all of them but those the page handles itself.
+ */
+export function menuKeys(
+  id: CommandId,
+  platform: KeyPlatform,
+): { shown: string | null; hidden: string[]; answered: string[] } {
+  const menu = spec(id).menu;
+  const all = menu?.keys ? keysFor(menu.keys, platform) : [];
+  const hidden = [...(menu?.hiddenKeys ?? [])];
+  const page = new Set(pageKeys(id, platform).map((k) => k.key));
+  return { shown: all[0] ?? null, hidden, answered: [...all, ...hidden].filter((key) => !page.has(key)) };
+}
+
+/** The keys the page handles for a command on a platform, with where. */
+export function pageKeys(id: CommandId, platform: KeyPlatform): (Omit<PageKey, 'keys'> & { key: string })[] {
+  return (spec(id).keys ?? []).flatMap(({ keys, ...rest }) =>
+    keysFor(keys, platform).map((key) => ({ ...rest, key })),
+  );
+}
