@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { sessionSchemaInUse } from '../session/sessionChecks.js';
 import type { AppManifest } from './appFolder.js';
 import type { AppFolderListing } from './folderListing.js';
 import { decodeReads, type EncodedReads } from './readCodec.js';
@@ -144,7 +145,8 @@ export class ScanPool {
     let worker: Worker;
     try {
       worker = new Worker(file, {
-        workerData: { root: this.root },
+        // The worker judges sessions with the schema in use here (4D's, when one was found or given).
+        workerData: { root: this.root, schemaFile: sessionSchemaInUse().file },
         // A worker's garbage is short-lived: a small young generation keeps the process's peak
         // memory down (two workers with V8's defaults added about 50 MB at 100,000 sessions).
         resourceLimits: { maxYoungGenerationSizeMb: 8 },

@@ -4,13 +4,16 @@
  * both builds (electron.vite.config.ts, vite.node.config.ts): `scanWorker.js` beside the bundle.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { useSessionSchema } from '../session/sessionChecks.js';
 import { encodeReads } from './readCodec.js';
 import { runScanJob, type ScanJob } from './scanJobs.js';
 import type { FromScanWorker } from './scanPool.js';
 
 const port = parentPort;
 if (!port) throw new Error('scanWorker.js runs as a worker thread only.');
-const { root } = workerData as { root: string };
+const { root, schemaFile } = workerData as { root: string; schemaFile: string | null };
+// The same judge as the main thread: 4D's schema when the engine uses it, else the built-in one.
+if (schemaFile) useSessionSchema(schemaFile);
 const post = (message: FromScanWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 port.on('message', ({ id, job }: { id: number; job: ScanJob }) => {

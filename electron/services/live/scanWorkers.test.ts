@@ -18,6 +18,7 @@ import {
   writeFile,
   writeSession,
 } from '../../../test/support/fixtures.js';
+import { useSessionSchema } from '../session/sessionChecks.js';
 import { MAX_SESSION_FILE_BYTES } from '../session/sessionFile.js';
 import { WORK_FOLDER_PREFIX } from '../session/workFolder.js';
 import type { ScanPoolStats, ScanThreads } from './scanPool.js';
@@ -120,5 +121,24 @@ describe('the scan on worker threads', () => {
     expect(single.length).toBeGreaterThan(3);
     expect(b.snapshot()).toEqual(a.snapshot());
     expect(b.allStamps()).toEqual(a.allStamps());
+  });
+
+  it("judges sessions with 4D's schema on the workers too, when the engine uses it", async () => {
+    const schema = path.join(workerDir, 'mobileSessionSchema.json');
+    // A stricter schema than the built-in one: every session needs a "language".
+    await fs.writeFile(schema, JSON.stringify({ type: 'object', required: ['status', 'language'] }));
+    const speechless = await writeSession(root, { extra: { language: undefined } });
+    const schemaProblemOf = (result: Awaited<ReturnType<typeof scanRoot>>) =>
+      result.problems.filter((p) => p.code === 'schema' && p.path === speechless.ref);
+    expect(schemaProblemOf(await scanRoot(root, { threads: workers }))).toEqual([]); // built-in: fine
+    try {
+      useSessionSchema(schema);
+      const single = await scanRoot(root, { threads: mainThread });
+      const parallel = await scanRoot(root, { threads: workers });
+      expect(schemaProblemOf(single)).toHaveLength(1);
+      expect(parallel.problems).toEqual(single.problems);
+    } finally {
+      useSessionSchema(null);
+    }
   });
 });
