@@ -4,7 +4,8 @@
  * both builds (electron.vite.config.ts, vite.node.config.ts): `scanWorker.js` beside the bundle.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { useSessionSchema } from '../session/sessionChecks.js';
+// Not a React hook, whatever its name says: aliased so the hooks lint rule leaves it alone.
+import { useSessionSchema as judgeSessionsWith } from '../session/sessionChecks.js';
 import { encodeReads } from './readCodec.js';
 import { runScanJob, type ScanJob } from './scanJobs.js';
 import type { FromScanWorker } from './scanPool.js';
@@ -13,7 +14,7 @@ const port = parentPort;
 if (!port) throw new Error('scanWorker.js runs as a worker thread only.');
 const { root, schemaFile } = workerData as { root: string; schemaFile: string | null };
 // The same judge as the main thread: 4D's schema when the engine uses it, else the built-in one.
-if (schemaFile) useSessionSchema(schemaFile);
+if (schemaFile) judgeSessionsWith(schemaFile);
 const post = (message: FromScanWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 port.on('message', ({ id, job }: { id: number; job: ScanJob }) => {
