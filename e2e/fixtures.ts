@@ -89,7 +89,7 @@ export const test = base.extend<{ app: AppFixture } & AppOptions>({
     const binary = door === 'electron' ? electronBinary() : null;
     if (door === 'electron' && !binary) {
       const reason =
-        'the Electron binary is not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD); the web project runs the same specs';
+        'the Electron binary is not installed here (its download failed or was skipped); the web project runs the same specs';
       console.log(`Skipping "${testInfo.title}" in the electron project: ${reason}.`);
       testInfo.skip(true, reason);
     }
