@@ -33,6 +33,7 @@ import {
   type HistoryPage,
   MAX_HISTORY_PAGE,
 } from '../shared/history.js';
+import { runCliCaptured } from '../test/support/cliRun.js';
 import {
   type DoorFolder,
   FORMULA_EMAIL,
@@ -53,7 +54,7 @@ import {
 import { resetElectronDouble } from '../test/support/electronDouble.js';
 import { removeDir } from '../test/support/fixtures.js';
 import { openIpcDoor } from '../test/support/ipcDoor.js';
-import { type CliIo, runCli } from './cli/program.js';
+import { runCli } from './cli/program.js';
 import { AppService } from './services/appService.js';
 import { writeDemoFolder } from './services/demo/demoFolder.js';
 import { dispatch } from './services/dispatch.js';
@@ -187,33 +188,8 @@ async function electronDoor(): Promise<Door> {
 const CLI_PLATFORM: AppState['platform'] =
   process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
 
-interface CommandLineRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `mobile-sessions <args>` through the CLI's own program in this process, output captured. */
-async function commandLine(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  io: Partial<CliIo> = {},
-): Promise<CommandLineRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env,
-    untilInterrupted: () => Promise.resolve(),
-    ...io,
-  });
-  return { code, stdout, stderr };
-}
+const commandLine = (args: string[], env: NodeJS.ProcessEnv) => runCliCaptured(args, { env });
 
 /** The arguments of `call`: the request, its parameters as JSON, the folder the door has open. */
 const callArgs = (method: unknown, params: unknown, root: string | null) => [

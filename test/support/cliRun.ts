@@ -9,7 +9,7 @@ export interface CliRun {
 
 export async function runCliCaptured(
   args: string[],
-  options: { dataDir: string; untilInterrupted?: () => Promise<void> },
+  options: { dataDir: string; untilInterrupted?: () => Promise<void> } | { env: NodeJS.ProcessEnv },
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -20,8 +20,8 @@ export async function runCliCaptured(
     stderr: (text) => {
       stderr += text;
     },
-    env: { ...process.env, MOBILE_SESSIONS_DATA_DIR: options.dataDir },
-    untilInterrupted: options.untilInterrupted ?? (async () => {}),
+    env: 'env' in options ? options.env : { ...process.env, MOBILE_SESSIONS_DATA_DIR: options.dataDir },
+    untilInterrupted: ('untilInterrupted' in options && options.untilInterrupted) || (async () => {}),
   });
   return { code, stdout, stderr };
 }
