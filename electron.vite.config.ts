@@ -1,8 +1,11 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { precompiledSessionValidator } from './electron/services/session/precompileBuiltInValidator.js';
 
 export default defineConfig({
   main: {
+    // The built-in session schema as generated code, not compiled at start-up (the scan too).
+    plugins: [precompiledSessionValidator()],
     build: {
       outDir: 'out/main',
       rollupOptions: {

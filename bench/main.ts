@@ -12,6 +12,7 @@ import { writeDemoFolder } from '../electron/services/demo/demoFolder.js';
 import { Random } from '../electron/services/demo/seededRandom.js';
 import type { SessionStatus } from '../shared/session.js';
 import { catBaseline, naiveReread, statFloor } from './baselines.js';
+import { measureCommandLine } from './commandLine.js';
 import type { BenchOptions } from './options.js';
 import {
   absNow,
@@ -369,7 +370,12 @@ export async function runMain(options: BenchOptions): Promise<void> {
       startup,
       allMet: false,
     };
+    // The built command line (out/node/cli.js, beside this file), once the engine child is gone.
+    const cli = path.join(path.dirname(process.argv[1] as string), 'cli.js');
+    results.commandLine = await measureCommandLine(cli, base, () => os.loadavg()[0] ?? 0, progress);
     results.allMet = [
+      results.commandLine.helpMet,
+      results.commandLine.listMet,
       results.coldScan.met,
       results.firstRows.met,
       results.refresh.met,

@@ -1,4 +1,5 @@
 /** The benchmark's results: as a table for people, or as one JSON object. */
+import type { CommandLineResults } from './commandLine.js';
 import type { BenchOptions } from './options.js';
 import type { LoopDelay, QueryFigures, SnapshotDiff, StartupResults } from './protocol.js';
 
@@ -105,6 +106,8 @@ export interface BenchResults {
   /** Estimated clock offsets of the children against the parent (ms, child minus parent). */
   clockOffsetMs: { engine: number; writer: number };
   startup: StartupResults;
+  /** The built command line against `node -e 0` and `cat` (bench/commandLine.ts). */
+  commandLine?: CommandLineResults;
   allMet: boolean;
 }
 
@@ -257,6 +260,46 @@ export function formatTable(r: BenchResults): string {
     `clock offsets vs the parent: engine ${r.clockOffsetMs.engine.toFixed(2)} ms, writer ${r.clockOffsetMs.writer.toFixed(2)} ms`,
   ];
   if (r.burst.diff) notes.push(`snapshot diff: ${JSON.stringify(r.burst.diff)}`);
+  const commandLine = r.commandLine ? ['', ...formatCommandLine(r.commandLine)] : [];
   notes.push(`all targets met: ${r.allMet ? 'yes' : 'no'}`);
-  return [...table, ...notes].join('\n');
+  return [...table, ...commandLine, ...notes].join('\n');
+}
+
+/** The command line's section: its own small table and the runs behind each median. */
+export function formatCommandLine(c: CommandLineResults): string[] {
+  const n = c.sessions.toLocaleString('en-US');
+  const rows = [
+    [`command line (median of ${c.runs})`, 'value', 'baseline', 'ratio', 'target', 'met?'],
+    [
+      'mobile-sessions --help',
+      ms(c.helpMs),
+      `node -e 0: ${ms(c.nodeMs)}`,
+      times(c.helpRatio),
+      `≤ ${c.helpTarget.toFixed(2)}×`,
+      yes(c.helpMet),
+    ],
+    [
+      `mobile-sessions list, ${n} sessions (no cache)`,
+      ms(c.listMs),
+      `cat: ${ms(c.catMs)}`,
+      times(c.listRatio),
+      `≤ ${c.listTarget.toFixed(2)}×`,
+      yes(c.listMet),
+    ],
+  ];
+  const widths = (rows[0] as string[]).map((_, column) =>
+    Math.max(...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join(' | ')
+      .trimEnd();
+  return [
+    line(rows[0] as string[]),
+    widths.map((width) => '-'.repeat(width)).join('-|-'),
+    ...rows.slice(1).map(line),
+    `command line runs (ms): node -e 0 ${c.runsMs.node.map(Math.round).join(', ')}; --help ${c.runsMs.help.map(Math.round).join(', ')}; cat ${c.runsMs.cat.map(Math.round).join(', ')}; list ${c.runsMs.list.map(Math.round).join(', ')}`,
+    `command line load average: ${c.loadAverage.start.toFixed(2)} before, ${c.loadAverage.end.toFixed(2)} after`,
+  ];
 }

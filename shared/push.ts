@@ -5,16 +5,13 @@
  * owner-only file for the CLI). See docs/push.md.
  */
 import { z } from 'zod';
+import { MAX_PUSH_TIMEOUT_MS, MIN_PUSH_TIMEOUT_MS, PUSH_AUTH_KINDS, type PushAuthKind } from './pushNames.js';
 import type { Problem, SessionStatus } from './session.js';
 
-/** `rest-login`: the 4D REST login flow (an exposed authentication function, then the session cookie). */
-/** How the app authenticates to the 4D Server's Push endpoint: the one list, for types and schemas. */
-export const PUSH_AUTH_KINDS = ['none', 'bearer', 'basic', 'rest-login'] as const;
-export type PushAuthKind = (typeof PUSH_AUTH_KINDS)[number];
+// Defined apart so that the command line's options load without Zod (shared/pushNames.ts).
+export { MAX_PUSH_TIMEOUT_MS, MIN_PUSH_TIMEOUT_MS, PUSH_AUTH_KINDS, type PushAuthKind } from './pushNames.js';
 
 export const DEFAULT_PUSH_TIMEOUT_MS = 15_000;
-export const MIN_PUSH_TIMEOUT_MS = 100;
-export const MAX_PUSH_TIMEOUT_MS = 600_000;
 export const DEFAULT_LOGIN_FUNCTION = 'authentify';
 
 /** Whether a URL's host is this machine (127.0.0.0/8, ::1, localhost): traffic that never leaves it. */

@@ -5,24 +5,9 @@
  * envelope (`{"ok":true,"result":…}` or `{"ok":false,"error":{…}}`) exactly as HTTP and IPC carry it.
  */
 import type { Command } from 'commander';
-import type { Envelope } from '../../shared/contract.js';
-import { RequestFailed, withEngine } from './engine.js';
-import { EXIT, UsageError } from './exitCodes.js';
-import { json } from './format.js';
-import type { CliIo } from './io.js';
+import { type CommandContext, lazyAction } from './lazyAction.js';
 
-function parseParams(text: string | undefined): unknown {
-  if (text === undefined) return {};
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(
-      `The parameters must be JSON, such as '{"ref":"<app folder>/<session id>"}': ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-}
-
-export function registerCallCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerCallCommand(program: Command, context: CommandContext): void {
   program
     .command('call')
     .description(
@@ -34,31 +19,10 @@ export function registerCallCommand(program: Command, io: CliIo, setExit: (code:
     .option('--polling', 'with --root: poll instead of native watching (network shares)')
     .option('--json', 'print the whole answer envelope, errors included, on stdout')
     .action(
-      async (
-        request: string,
-        paramsText: string | undefined,
-        options: { root?: string; polling?: boolean; json?: boolean },
-      ) => {
-        const params = parseParams(paramsText);
-        await withEngine(io, async (engine) => {
-          const answer = async (): Promise<Envelope<unknown>> => {
-            if (options.root !== undefined) {
-              const opened = await engine.send('openRoot', {
-                root: options.root,
-                remember: false,
-                settled: true,
-                ...(options.polling ? { polling: true } : {}),
-              });
-              if (!opened.ok) return opened;
-            }
-            return engine.send(request, params);
-          };
-          const envelope = await answer();
-          if (!envelope.ok) setExit(EXIT.failure);
-          if (options.json) io.stdout(json(envelope));
-          else if (envelope.ok) io.stdout(json(envelope.result));
-          else throw new RequestFailed(envelope.error);
-        });
-      },
+      lazyAction(
+        context,
+        () => import('./callAction.js'),
+        (m) => m.call,
+      ),
     );
 }

@@ -4,42 +4,14 @@
  * it acts as the window does: `previewCleanup`, then `cleanup` with that preview's token, so what
  * is removed is exactly what was previewed (a folder changed in between is refused, nothing moved),
  * in one batch that one `undo` reverses. Exit codes as the other commands: 0 done (or previewed),
- * 1 failure (a conflict, a file not removed), 2 usage error.
+ * 1 failure (a conflict, a file not removed), 2 usage error. What it does is in cleanupAction.ts,
+ * loaded when it runs.
  */
 import { type Command, InvalidArgumentError } from 'commander';
-import { type ChangeReport, reportFailed } from '../../shared/changes.js';
-import {
-  CLEANUP_RULES,
-  type CleanupCandidate,
-  type CleanupPreview,
-  type CleanupRules,
-  RULE_LABELS,
-  reasonText,
-  STALE_AGE_BASIS,
-} from '../../shared/cleanup.js';
-import { AppError } from '../../shared/errors.js';
-import { plural } from '../../shared/text.js';
-import { withFolder } from './engine.js';
-import { EXIT, UsageError } from './exitCodes.js';
-import { formatReport, json, shellArgument } from './format.js';
-import type { CliIo } from './io.js';
+import { type CommandContext, lazyAction } from './lazyAction.js';
 
 /** The contract's bound for `staleDays`. */
 const MAX_STALE_DAYS = 36_500;
-
-interface CleanupOptions {
-  app?: string;
-  superseded?: boolean;
-  sameEmail?: boolean;
-  staleDays?: number;
-  simulators?: boolean;
-  guests?: boolean;
-  includePending?: boolean;
-  permanent?: boolean;
-  dryRun?: boolean;
-  yes?: boolean;
-  json?: boolean;
-}
 
 const staleDays = (value: string) => {
   const number = Number(value);
@@ -50,72 +22,7 @@ const staleDays = (value: string) => {
   return number;
 };
 
-/** The contract's rules for the options; a usage error when they choose none or contradict. */
-export function rulesOfOptions(options: CleanupOptions): CleanupRules {
-  if (options.sameEmail && !options.superseded)
-    throw new UsageError('--same-email narrows --superseded: give both.');
-  if (options.dryRun && options.yes)
-    throw new UsageError('--dry-run previews and --yes acts: give one of them.');
-  const rules: CleanupRules = {
-    superseded: options.superseded === true,
-    sameEmail: options.sameEmail === true,
-    staleDays: options.staleDays ?? null,
-    simulators: options.simulators === true,
-    guests: options.guests === true,
-    includePending: options.includePending === true,
-  };
-  if (!rules.superseded && rules.staleDays === null && !rules.simulators && !rules.guests) {
-    throw new UsageError(
-      'Choose at least one rule: --superseded, --stale-days <n>, --simulators, --guests (a dry run says what they propose).',
-    );
-  }
-  return rules;
-}
-
-function candidateLine(c: CleanupCandidate): string {
-  return (
-    `  ${(c.status ?? '?').padEnd(8)}  ${(c.device ?? '-').padEnd(26)}  ${(c.email || '(guest)').padEnd(28)}  ` +
-    `${plural(c.ageDays, 'day').padStart(9)}  ${c.ref}  ${c.reasons.map(reasonText).join('; ')}\n`
-  );
-}
-
-/** What a preview proposes, for people: counts per rule and app, then each candidate. */
-export function formatPreview(preview: CleanupPreview, rules: CleanupRules): string {
-  const lines: string[] = [];
-  const chosen = CLEANUP_RULES.filter((rule) =>
-    rule === 'superseded'
-      ? rules.superseded
-      : rule === 'stale'
-        ? rules.staleDays != null
-        : rule === 'simulator'
-          ? rules.simulators
-          : rules.guests,
-  );
-  lines.push(`${plural(preview.counts.total, 'session')} proposed for removal.`);
-  for (const rule of chosen) {
-    const detail =
-      rule === 'stale'
-        ? ` (unchanged for ${rules.staleDays} days or more)`
-        : rule === 'superseded' && rules.sameEmail
-          ? ' (same device and e-mail)'
-          : '';
-    lines.push(
-      `  ${RULE_LABELS[rule].padEnd(11)} ${String(preview.counts.byRule[rule]).padStart(6)}${detail}`,
-    );
-  }
-  for (const [folder, count] of Object.entries(preview.counts.byApp))
-    lines.push(`  app ${folder}: ${plural(count, 'session')}`);
-  if (preview.counts.pendingLeftOut > 0) {
-    lines.push(
-      `  ${plural(preview.counts.pendingLeftOut, 'pending session')} left out (--include-pending proposes ${preview.counts.pendingLeftOut === 1 ? 'it' : 'them'}).`,
-    );
-  }
-  lines.push(`Suggested stale threshold for this folder: ${preview.suggestedStaleDays} days (--stale-days).`);
-  if (rules.staleDays != null) lines.push(STALE_AGE_BASIS);
-  return `${lines.join('\n')}\n${preview.candidates.map(candidateLine).join('')}`;
-}
-
-export function registerCleanupCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerCleanupCommand(program: Command, context: CommandContext): void {
   program
     .command('cleanup')
     .description(
@@ -140,44 +47,11 @@ export function registerCleanupCommand(program: Command, io: CliIo, setExit: (co
     .option('--dry-run', 'only say what the rules propose (the default)')
     .option('--yes', 'remove what the rules propose')
     .option('--json', 'JSON for scripts: { preview, report } (report null on a dry run)')
-    .action(async (root: string, options: CleanupOptions) => {
-      const rules = rulesOfOptions(options);
-      await withFolder(io, root, async (engine, state) => {
-        const folder = options.app ?? null;
-        if (folder !== null && !(await engine.request('listApps', {})).some((app) => app.folder === folder))
-          throw new AppError('unknown-ref', `No app folder "${folder}" in ${state.root}.`);
-        const preview = await engine.request('previewCleanup', { folder, rules });
-        let report: ChangeReport | null = null;
-        if (options.yes && preview.candidates.length > 0) {
-          report = await engine.request('cleanup', {
-            folder,
-            rules,
-            token: preview.token,
-            permanent: options.permanent === true,
-          });
-        }
-        if (options.json) io.stdout(json({ preview, report }));
-        else {
-          io.stdout(formatPreview(preview, rules));
-          if (!options.yes) {
-            io.stdout(
-              preview.candidates.length > 0
-                ? `Dry run: nothing was removed. Add --yes to move ${plural(preview.candidates.length, 'session')} to the trash.\n`
-                : 'Nothing to remove.\n',
-            );
-          } else if (report) {
-            const { results, errors } = formatReport(report, { permanent: options.permanent === true });
-            io.stdout(results);
-            if (errors) io.stderr(errors);
-            const removed = report.results.filter((r) => r.outcome === 'deleted').length;
-            io.stdout(
-              `${plural(removed, 'session')} ${options.permanent ? 'deleted' : 'moved to the trash'} in one change; ` +
-                `"mobile-sessions undo ${shellArgument(state.root ?? root)}" puts ${removed === 1 ? 'it' : 'them'} back. ` +
-                'Push tells the 4D Server.\n',
-            );
-          } else io.stdout('Nothing to remove.\n');
-        }
-        if (report && reportFailed(report)) setExit(EXIT.failure);
-      });
-    });
+    .action(
+      lazyAction(
+        context,
+        () => import('./cleanupAction.js'),
+        (m) => m.cleanup,
+      ),
+    );
 }

@@ -2,19 +2,20 @@
  * The command-line front door: maps arguments onto contract requests, sent through `dispatch`
  * over an AppService (engine.ts), and the answers onto text or JSON. It imports of the engine only
  * its entrance (a dependency-cruiser rule holds it). Exit codes: 0 success, 1 failure, 2 usage
- * error, 3 `check` found problems.
+ * error, 3 `check` found problems. This module and the commands' definitions load no engine
+ * module: each command's code is imported when it runs (lazyAction.ts), so `--help` and
+ * `--version` start as fast as commander does.
  */
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import packageJson from '../../package.json';
 import { AppError } from '../../shared/errors.js';
-import { defaultDataDir } from '../services/dataDir.js';
-import { writeDemoFolder } from '../services/demo/demoFolder.js';
 import { registerCallCommand } from './callCommand.js';
 import { registerCleanupCommand } from './cleanupCommand.js';
 import { EXIT, UsageError } from './exitCodes.js';
 import { registerFolderCommands } from './folderCommands.js';
 import type { CliIo } from './io.js';
+import type { CommandContext } from './lazyAction.js';
 import { registerLiveCommands } from './liveCommands.js';
 import { registerPushCommands } from './pushCommands.js';
 import { registerServeCommand } from './serve.js';
@@ -31,7 +32,7 @@ const wholeNumber = (label: string, min: number) => (value: string) => {
 };
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
-  const dataDir = () => defaultDataDir(io.env);
+  const context: CommandContext = { io, setExit };
 
   const program = new Command('mobile-sessions')
     .description('Review and change the mobile sessions of a 4D Server MobileApps folder.')
@@ -50,9 +51,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(add --help for usage)');
 
-  registerFolderCommands(program, io, setExit);
-  registerCleanupCommand(program, io, setExit);
-  registerLiveCommands(program, io);
+  registerFolderCommands(program, context);
+  registerCleanupCommand(program, context);
+  registerLiveCommands(program, context);
 
   // A local command, not a contract request: it writes a folder wherever the admin names, which
   // no door reached over HTTP or IPC may be able to ask for.
@@ -69,6 +70,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         root: string,
         options: { apps: number; sessions: number; seed: number; withProblems?: boolean },
       ) => {
+        // The generator loads only when a demo is asked for.
+        const { writeDemoFolder } = await import('../services/demo/demoFolder.js');
         const summary = await writeDemoFolder(path.resolve(root), {
           ...options,
           withProblems: options.withProblems === true,
@@ -80,9 +83,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       },
     );
 
-  registerServeCommand(program, io, dataDir);
-  registerPushCommands(program, io, setExit);
-  registerCallCommand(program, io, setExit);
+  registerServeCommand(program, context);
+  registerPushCommands(program, context);
+  registerCallCommand(program, context);
 
   return program;
 }

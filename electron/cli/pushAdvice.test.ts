@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PushFix } from '../../shared/push.js';
-import { commandLineAdvice } from './pushCommands.js';
+import { commandLineAdvice } from './pushActions.js';
 
 const FIXES: PushFix[] = [
   { setting: 'url', suggested: 'https://srv.example/mobile-sessions/refresh' },

@@ -9,6 +9,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors.js';
+import { PUSH_SECRET_ENV } from '../../../shared/pushNames.js';
 import { describeFsError } from '../fsErrors.js';
 import { isRecord, JsonDataFile } from './dataFile.js';
 
@@ -21,7 +22,8 @@ export interface SecretStore {
   readonly description: string;
 }
 
-export const PUSH_SECRET_ENV = 'MOBILE_SESSIONS_PUSH_SECRET';
+// Defined in shared/ so that the command line's --help names it without loading the engine.
+export { PUSH_SECRET_ENV };
 
 /** The key of a root's push secret. */
 export const pushSecretKey = (root: string): string => `push:${path.resolve(root)}`;

@@ -3,58 +3,35 @@
  * section 3), reproduced so the admin sees a broken file before the server drops it.
  * The location rule is not public: a tolerant reading of it. The schema is 4D's own
  * `mobileSessionSchema.json` when a 4D installation is found or given (`useSessionSchema`),
- * else the built-in reading of the format page below.
+ * else the built-in reading of the format page (sessionSchema.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { MOBI_CODE, type Problem, type ProblemCode } from '../../../shared/session.js';
-
-const string = { type: 'string' } as const;
-const boolean = { type: 'boolean' } as const;
-const object = { type: 'object' } as const;
+import { validateBuiltIn } from './builtInValidator.js';
 
 /**
- * Required fields, and the types of the optional ones when they are present; unknown keys are
- * normal. A JSON Schema compiled by Ajv: the check runs for every file of every scan, and Ajv's
- * generated code is about ten times faster than Zod here (12 ms against 144 ms for 100,000
- * sessions, measured), which is a tenth of a cold scan.
+ * The built-in schema (sessionSchema.ts) is a JSON Schema compiled by Ajv: the check runs for
+ * every file of every scan, and Ajv's generated code is about ten times faster than Zod here
+ * (12 ms against 144 ms for 100,000 sessions, measured), which is a tenth of a cold scan. The
+ * builds precompile it (builtInValidator.ts); Ajv itself loads only for 4D's own schema.
  */
-const SESSION_SCHEMA = {
-  type: 'object',
-  required: ['application', 'email', 'device', 'session', 'status', 'token'],
-  properties: {
-    application: {
-      type: 'object',
-      required: ['id'],
-      properties: { id: string, name: string, version: string },
-    },
-    team: { type: 'object', properties: { id: string, name: string } },
-    language: { type: 'object', properties: { id: string, code: string, region: string } },
-    email: string,
-    device: {
-      type: 'object',
-      properties: {
-        id: string,
-        description: string,
-        version: string,
-        os: string,
-        simulator: boolean,
-        token: string,
-        jb: boolean,
-      },
-    },
-    send: string,
-    session: { type: 'object', required: ['id'], properties: { id: string, ip: string } },
-    status: { enum: ['accepted', 'pending'] },
-    token: string,
-    parameters: object,
-    userInfo: object,
-  },
-} as const;
+const builtInValidator = validateBuiltIn;
 
-const builtInValidator = new Ajv({ allErrors: true }).compile(SESSION_SCHEMA);
+/** Ajv, loaded when 4D's schema is to be compiled, not when this module loads. */
+const requireAtRunTime = createRequire(import.meta.url);
+
+function compileFourDSchema(body: Record<string, unknown>, dialect: unknown): ValidateFunction {
+  const options: Options = { allErrors: true, strict: false, validateSchema: false };
+  if (/2020-12/.test(String(dialect ?? ''))) {
+    const { Ajv2020 } = requireAtRunTime('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    return new Ajv2020(options).compile(body);
+  }
+  const { Ajv } = requireAtRunTime('ajv') as typeof import('ajv');
+  return new Ajv(options).compile(body);
+}
 
 /** Which schema judges sessions: the built-in reading, or 4D's own file. */
 export interface SessionSchemaInUse {
@@ -154,11 +131,8 @@ export function useSessionSchema(given: string | null): SessionSchemaInUse {
     throw new Error(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}.`);
   }
   const { $schema: dialect, ...body } = schema;
-  const options = { allErrors: true, strict: false, validateSchema: false } as const;
   try {
-    validateSession = /2020-12/.test(String(dialect ?? ''))
-      ? new Ajv2020(options).compile(body)
-      : new Ajv(options).compile(body);
+    validateSession = compileFourDSchema(body, dialect);
   } catch (error) {
     throw new Error(
       `${file} is not a JSON Schema this app can use: ${error instanceof Error ? error.message : String(error)}.`,
