@@ -46,7 +46,19 @@ export interface AppFixture {
 export interface AppOptions {
   /** Adds known clean-up cases to the demo folder before the app opens it (docs/cleanup.md). */
   cleanupCases: CleanupCaseCounts | null;
+  /**
+   * The language of the system the app runs on (a BCP 47 tag such as `fr-FR`), else the machine's:
+   * the browser's locale in the web project, the locale environment of the Electron process.
+   */
+  systemLanguage: string | null;
 }
+
+/** The locale variables an Electron process on Linux reads its preferred languages from. */
+const localeEnv = (tag: string | null): Record<string, string> => {
+  if (!tag) return {};
+  const posix = tag.replace('-', '_');
+  return { LANGUAGE: posix, LANG: `${posix}.UTF-8`, LC_ALL: `${posix}.UTF-8` };
+};
 
 /**
  * The environment of the app and the CLI: the test's data directory, and an OS trash of its own
@@ -83,7 +95,8 @@ function startServe(
 
 export const test = base.extend<{ app: AppFixture } & AppOptions>({
   cleanupCases: [null, { option: true }],
-  app: async ({ browser, cleanupCases }, use, testInfo) => {
+  systemLanguage: [null, { option: true }],
+  app: async ({ browser, cleanupCases, systemLanguage }, use, testInfo) => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does).`);
     const door = testInfo.project.name === 'electron' ? 'electron' : 'web';
     const binary = door === 'electron' ? electronBinary() : null;
@@ -126,13 +139,16 @@ export const test = base.extend<{ app: AppFixture } & AppOptions>({
         // does not do for an executablePath. --double: a 4D Server double to push to, as the web door's.
         args: ['.', root, '--double'],
         cwd: PROJECT,
-        env: doorEnv(dataDir),
+        env: { ...doorEnv(dataDir), ...localeEnv(systemLanguage) },
       });
       page = await electronApp.firstWindow();
     } else {
       const started = await startServe(root, secondRoot, dataDir);
       server = started.child;
-      const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+      const context = await browser.newContext({
+        permissions: ['clipboard-read', 'clipboard-write'],
+        ...(systemLanguage ? { locale: systemLanguage } : {}),
+      });
       page = await context.newPage();
       await page.goto(started.url);
     }

@@ -165,6 +165,8 @@ describe('electron-builder.yml', () => {
       mac: { hardenedRuntime: true, notarize: true },
       nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },
       linux: { category: expect.any(String), maintainer: expect.any(String), synopsis: expect.any(String) },
+      // The update feed electron-updater reads (electron/main/updates.ts): generic, over HTTPS.
+      publish: { provider: 'generic', url: expect.stringMatching(/^https:\/\/.+\/$/) },
     });
     const targets = (platform: Record<string, unknown>) =>
       (platform.target as Array<{ target: string }>).map((entry) => entry.target).sort();
@@ -347,7 +349,21 @@ describe('electron-builder with a stand-in Electron distribution (electronDist) 
       [...packed, ...unpacked].map((file) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1]),
     );
     for (const dependency of Object.keys(pkg.dependencies)) expect(modules).toContain(dependency);
-    for (const tool of Object.keys(pkg.devDependencies)) expect(modules).not.toContain(tool);
+    // No tool of the build: a package every copy of which the lock file marks dev-only is never packed. A
+    // devDependency that a production dependency needs too (js-yaml and semver, for electron-updater) has
+    // a production copy, which electron-builder may hoist to the top of the app's node_modules.
+    const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean }>;
+    };
+    const devOnly = (name: string) => {
+      const copies = Object.entries(lock.packages).filter(([where]) =>
+        where.endsWith(`node_modules/${name}`),
+      );
+      return copies.length > 0 && copies.every(([, entry]) => entry.dev === true);
+    };
+    expect(Object.keys(pkg.devDependencies).filter(devOnly).length).toBeGreaterThan(20);
+    for (const tool of Object.keys(pkg.devDependencies).filter(devOnly)) expect(modules).not.toContain(tool);
+    expect([...modules].filter((name) => name !== undefined && devOnly(name))).toEqual([]);
 
     // trash runs its helpers with execFile, which needs real files (windows-trash.exe is packed in Windows
     // builds only: electron-builder leaves .exe and .dll files of node_modules out of the others).
@@ -399,6 +415,17 @@ describe('electron-builder with a stand-in Electron distribution (electronDist) 
     );
     expect(profile).toMatch(/^\s*userns,$/m);
     expect(readdirSync(output).filter((file) => /\.(AppImage|snap)$/.test(file))).toEqual([]);
+  });
+
+  it("the deb's resources give electron-updater the feed and the package type (its DebUpdater)", () => {
+    const resources = path.join(output, 'linux-unpacked', 'resources');
+    const feed = rawConfig.publish as { provider: string; url: string };
+    expect(yaml.load(readFileSync(path.join(resources, 'app-update.yml'), 'utf8'))).toMatchObject({
+      provider: 'generic',
+      url: feed.url,
+      updaterCacheDirName: 'mobile-sessions-updater',
+    });
+    expect(readFileSync(path.join(resources, 'package-type'), 'utf8')).toBe('deb');
   });
 
   describe('the packed app, extracted from app.asar with its own node_modules', () => {

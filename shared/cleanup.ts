@@ -62,7 +62,10 @@ export interface CleanupPreview {
   token: string;
 }
 
-/** What a candidate's age is, and is not: the window and the command line say the same. */
+/**
+ * What a candidate's age is, and is not, as the command line says it. The window says the same in
+ * its own language (the `cleanup` catalogs, renderer/src/cleanupTexts.ts; the English is this text).
+ */
 export const STALE_AGE_BASIS =
   "Age is the time since the session's file last changed (its modification time). It is not the device's " +
   'last request: the 4D Server does not write that to the file.';
@@ -74,7 +77,7 @@ export const RULE_LABELS: Record<CleanupRule, string> = {
   guest: 'Guests',
 };
 
-/** One reason in words, the same in the window and on the command line. */
+/** One reason in words, for the command line (the window's English says the same: cleanupTexts.test.ts). */
 export function reasonText(reason: CleanupReason): string {
   switch (reason.rule) {
     case 'superseded': {

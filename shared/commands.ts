@@ -12,7 +12,7 @@
  * handles the menu's accelerators too.
  */
 import type { KeyPlatform } from './accelerators.js';
-import { revealLabel } from './labels.js';
+import type { Translate } from './i18n/translator.js';
 
 /** One accelerator everywhere, or one for macOS and one for the others (null: none there). */
 export type Keys = string | { mac: string | null; other: string | null };
@@ -34,10 +34,16 @@ export interface PageKey {
   takesOverRole?: EditRole;
 }
 
+/**
+ * A command's words are in the `commands` catalog under its id (shared/i18n/locales/<language>/commands.json);
+ * `<id>-many` is the label for several selected sessions, and a per-platform label is an object keyed by
+ * platform (`other` for the rest).
+ */
 export interface CommandSpec {
-  label: string | ((platform: KeyPlatform) => string);
-  /** The label when the command acts on several selected sessions. */
-  labelFor?: (count: number) => string;
+  /** The label names the platform's file manager: one per platform. */
+  perPlatform?: true;
+  /** Acting on several selected sessions, the label says how many (`<id>-many`). */
+  many?: true;
   /** In the native application menu (its place is menu.ts's), with these accelerators. */
   menu?: {
     keys?: Keys;
@@ -50,29 +56,24 @@ export interface CommandSpec {
   keys?: readonly PageKey[];
 }
 
-const sessions = (count: number) => `${count} Sessions`;
-
 export const COMMANDS = {
-  'open-folder': { label: 'Open MobileApps Folder…', menu: { keys: 'CmdOrCtrl+O' } },
-  'close-folder': { label: 'Close Folder', menu: {} },
-  refresh: { label: 'Refresh', menu: { keys: 'CmdOrCtrl+R', hiddenKeys: ['F5'] } },
-  'show-problems': { label: 'Problems', menu: { keys: 'CmdOrCtrl+Shift+P' } },
+  'open-folder': { menu: { keys: 'CmdOrCtrl+O' } },
+  'close-folder': { menu: {} },
+  refresh: { menu: { keys: 'CmdOrCtrl+R', hiddenKeys: ['F5'] } },
+  'show-problems': { menu: { keys: 'CmdOrCtrl+Shift+P' } },
   accept: {
-    label: 'Accept',
-    labelFor: (count: number) => `Accept ${sessions(count)}`,
+    many: true,
     menu: { keys: 'CmdOrCtrl+Shift+A' },
   },
   'set-pending': {
-    label: 'Set Pending',
-    labelFor: (count: number) => `Set ${sessions(count)} Pending`,
+    many: true,
     menu: { keys: 'CmdOrCtrl+Shift+E' },
   },
-  reveal: { label: revealLabel, menu: {} },
-  'copy-id': { label: 'Copy Session ID' },
-  'copy-email': { label: 'Copy E-mail' },
+  reveal: { perPlatform: true, menu: {} },
+  'copy-id': {},
+  'copy-email': {},
   'move-to-trash': {
-    label: 'Move to Trash',
-    labelFor: (count: number) => `Move ${sessions(count)} to Trash`,
+    many: true,
     menu: { keys: { mac: 'Cmd+Backspace', other: 'Delete' } },
     keys: [
       { keys: 'Delete', where: 'table' },
@@ -80,70 +81,61 @@ export const COMMANDS = {
     ],
   },
   undo: {
-    label: 'Undo Last Change',
     menu: { keys: 'CmdOrCtrl+Alt+Z' },
     keys: [{ keys: 'CmdOrCtrl+Z', where: 'page', takesOverRole: 'undo' }],
   },
-  'push-setup': { label: 'Push Setup…', menu: {} },
-  'focus-session': { label: 'Show Session', notification: true },
-  'export-csv': { label: 'Export CSV' },
+  'push-setup': { menu: {} },
+  'focus-session': { notification: true },
+  'export-csv': {},
   /** The Clean-up view: old, duplicate, simulator and guest sessions, previewed before anything moves. */
-  'clean-up': { label: 'Clean Up…' },
-  push: { label: 'Push' },
+  'clean-up': {},
+  push: {},
   'select-all': {
-    label: 'Select All Sessions',
     keys: [{ keys: 'CmdOrCtrl+A', where: 'table', takesOverRole: 'selectAll' }],
   },
   // Before Clear Selection: with the details open, Escape closes them first (anywhere but a text field).
-  'close-details': { label: 'Close Details', keys: [{ keys: 'Escape', where: 'page' }] },
-  'clear-selection': { label: 'Clear Selection', keys: [{ keys: 'Escape', where: 'table' }] },
-  'toggle-status': { label: 'Accept or Set Pending', keys: [{ keys: 'Space', where: 'table' }] },
-  'open-details': { label: 'Show Details', keys: [{ keys: 'Enter', where: 'table' }] },
+  'close-details': { keys: [{ keys: 'Escape', where: 'page' }] },
+  'clear-selection': { keys: [{ keys: 'Escape', where: 'table' }] },
+  'toggle-status': { keys: [{ keys: 'Space', where: 'table' }] },
+  'open-details': { keys: [{ keys: 'Enter', where: 'table' }] },
   /** The focused row's context menu from the keyboard, as Windows and Linux offer it. */
   'open-row-menu': {
-    label: 'Show Actions',
     keys: [
       { keys: 'Shift+F10', where: 'table' },
       { keys: 'ContextMenu', where: 'table' },
     ],
   },
   'next-row': {
-    label: 'Next Session',
     keys: [
       { keys: 'Down', where: 'table' },
       { keys: 'Shift+Down', where: 'table', extend: true },
     ],
   },
   'previous-row': {
-    label: 'Previous Session',
     keys: [
       { keys: 'Up', where: 'table' },
       { keys: 'Shift+Up', where: 'table', extend: true },
     ],
   },
   'next-page': {
-    label: 'Page Down',
     keys: [
       { keys: 'PageDown', where: 'table' },
       { keys: 'Shift+PageDown', where: 'table', extend: true },
     ],
   },
   'previous-page': {
-    label: 'Page Up',
     keys: [
       { keys: 'PageUp', where: 'table' },
       { keys: 'Shift+PageUp', where: 'table', extend: true },
     ],
   },
   'first-row': {
-    label: 'First Session',
     keys: [
       { keys: 'Home', where: 'table' },
       { keys: 'Shift+Home', where: 'table', extend: true },
     ],
   },
   'last-row': {
-    label: 'Last Session',
     keys: [
       { keys: 'End', where: 'table' },
       { keys: 'Shift+End', where: 'table', extend: true },
@@ -185,10 +177,13 @@ export const ROW_CONTEXT_MENU: readonly (CommandId | null)[] = [
 /** The context menu of the table's empty space. */
 export const TABLE_CONTEXT_MENU: readonly (CommandId | null)[] = ['refresh'];
 
-export function commandLabel(id: CommandId, platform: KeyPlatform, count = 1): string {
-  const { label, labelFor } = spec(id);
-  if (count > 1 && labelFor) return labelFor(count);
-  return typeof label === 'function' ? label(platform) : label;
+/** A command's label in the translator's language: per platform, or counting several sessions. */
+export function commandLabel(id: CommandId, platform: KeyPlatform, t: Translate, count = 1): string {
+  const { perPlatform, many } = spec(id);
+  if (perPlatform)
+    return t(`commands:${id}.${platform === 'darwin' || platform === 'win32' ? platform : 'other'}`);
+  if (count > 1 && many) return t(`commands:${id}-many`, { count });
+  return t(`commands:${id}`);
 }
 
 /** The accelerators of `keys` on a platform; a browser gets both variants (the page cannot tell a Mac). */

@@ -4,6 +4,7 @@
  */
 import type { MenuCommand } from './commands.js';
 import type { AppEvent, RequestName } from './contract.js';
+import type { LanguageChoice, LanguageSetting } from './i18n/language.js';
 
 export const IPC = {
   /** invoke(method, params) → Envelope */
@@ -20,6 +21,12 @@ export const IPC = {
   confirm: 'mobile-sessions:confirm',
   /** main → renderer: a MenuCommandMessage */
   menuCommand: 'mobile-sessions:menu-command',
+  /** invoke() → LanguageSetting: the admin's choice and the language in use */
+  language: 'mobile-sessions:language',
+  /** invoke(LanguageChoice) → LanguageSetting; main keeps it and re-translates its menus */
+  setLanguage: 'mobile-sessions:set-language',
+  /** main → renderer: a LanguageSetting, when the language changed (from the native menu too) */
+  languageChanged: 'mobile-sessions:language-changed',
 } as const;
 
 /** Every contract request, so the preload can expose one named method each. */
@@ -89,6 +96,9 @@ export type DesktopBridge = {
   pickFolder(): Promise<string | null>;
   confirm(model: ConfirmModel): Promise<boolean>;
   pathForFile(file: File): string;
+  language(): Promise<LanguageSetting>;
+  setLanguage(choice: LanguageChoice): Promise<LanguageSetting>;
+  onLanguageChanged(listener: (setting: LanguageSetting) => void): () => void;
 };
 
 // Every request of the contract has a name in REQUEST_NAMES (a type error otherwise).

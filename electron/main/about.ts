@@ -5,7 +5,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { app, type BrowserWindow, dialog, type MessageBoxOptions, shell } from 'electron';
-import { defaultDataDir, PRODUCT_NAME } from '../services/dataDir.js';
+import type { Translate } from '../../shared/i18n/translator.js';
+import { defaultDataDir } from '../services/dataDir.js';
 
 /** package.json "license" (about.test.ts keeps the two in step). */
 export const LICENSE = 'MIT';
@@ -25,54 +26,69 @@ export interface AboutDetails {
   detail: string;
 }
 
-export function aboutDetails(input: AboutInput): AboutDetails {
+export function aboutDetails(input: AboutInput, t: Translate): AboutDetails {
   return {
-    title: `About ${PRODUCT_NAME}`,
-    message: `${PRODUCT_NAME} ${input.version}`,
+    title: t('desktop:about.title'),
+    message: t('desktop:about.message', { version: input.version }),
+    // One line per fact; the runtimes' line is names and numbers only, the same in every language.
     detail: [
-      `Version ${input.version}`,
-      `License: ${LICENSE}`,
+      t('desktop:about.version', { version: input.version }),
+      t('desktop:about.license', { license: LICENSE }),
       `Electron ${input.electron} · Chromium ${input.chrome} · Node.js ${input.node}`,
       '',
-      'Data folder (settings, audit log, undo copies):',
+      t('desktop:about.dataFolder'),
       input.dataDir,
       '',
-      'Log folder:',
+      t('desktop:about.logFolder'),
       input.logsDir,
     ].join('\n'),
   };
 }
 
-/** Button order of the About dialog; the response is an index into it. */
-export const ABOUT_BUTTONS = ['OK', 'Open Data Folder', 'Open Log Folder'] as const;
+/** The About dialog's answers: an index into `aboutButtons`. */
+export const ABOUT_RESPONSE = { ok: 0, openDataFolder: 1, openLogFolder: 2 } as const;
+
+export const aboutButtons = (t: Translate): string[] => [
+  t('desktop:about.ok'),
+  t('desktop:about.openDataFolder'),
+  t('desktop:about.openLogFolder'),
+];
 
 function showMessageBox(window: BrowserWindow | undefined, options: MessageBoxOptions) {
   return window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options);
 }
 
 /** Shows the About dialog (modal to `window` when given) and opens the folder asked for, if any. */
-export async function showAboutDialog(window?: BrowserWindow): Promise<void> {
+export async function showAboutDialog(t: Translate, window?: BrowserWindow): Promise<void> {
   const dataDir = defaultDataDir();
   const logsDir = app.getPath('logs');
-  const { title, message, detail } = aboutDetails({
-    version: app.getVersion(),
-    dataDir,
-    logsDir,
-    electron: process.versions.electron,
-    chrome: process.versions.chrome,
-    node: process.versions.node,
-  });
+  const { title, message, detail } = aboutDetails(
+    {
+      version: app.getVersion(),
+      dataDir,
+      logsDir,
+      electron: process.versions.electron,
+      chrome: process.versions.chrome,
+      node: process.versions.node,
+    },
+    t,
+  );
   const { response } = await showMessageBox(window, {
     type: 'info',
     title,
     message,
     detail,
-    buttons: [...ABOUT_BUTTONS],
-    defaultId: 0,
-    cancelId: 0,
+    buttons: aboutButtons(t),
+    defaultId: ABOUT_RESPONSE.ok,
+    cancelId: ABOUT_RESPONSE.ok,
     noLink: true,
   });
-  const folder = response === 1 ? dataDir : response === 2 ? logsDir : null;
+  const folder =
+    response === ABOUT_RESPONSE.openDataFolder
+      ? dataDir
+      : response === ABOUT_RESPONSE.openLogFolder
+        ? logsDir
+        : null;
   if (folder === null) return;
   let failure: string;
   try {
@@ -86,7 +102,7 @@ export async function showAboutDialog(window?: BrowserWindow): Promise<void> {
     await showMessageBox(window, {
       type: 'warning',
       title,
-      message: 'The folder could not be opened.',
+      message: t('desktop:about.openFailed'),
       detail: `${folder}\n${failure}`,
     });
   }

@@ -20,6 +20,7 @@ import {
   shell,
   Tray,
 } from 'electron';
+import updater from 'electron-updater';
 import type { AppEvent } from '../../shared/contract.js';
 import { AppService } from '../services/appService.js';
 import { defaultDataDir } from '../services/dataDir.js';
@@ -33,6 +34,7 @@ import { instanceRequest, type LaunchRequest, launchRequest, secondInstanceReque
 import { nativeDialogs } from './dialogs.js';
 import { registerIpcAdapter } from './ipcAdapter.js';
 import { keychainSecrets } from './keychainSecrets.js';
+import { DesktopLanguage, systemLanguages } from './language.js';
 import { setUpLogging } from './logging.js';
 import { createMainWindow } from './mainWindow.js';
 import { buildMenuTemplate } from './menu.js';
@@ -45,6 +47,7 @@ import { lockDownContents } from './security.js';
 import { ServerDoubles } from './serverDoubles.js';
 import { keepsRunningInTray, PendingTray } from './tray.js';
 import { TRAY_ICON_1X, TRAY_ICON_2X } from './trayIcon.js';
+import { DesktopUpdates } from './updates.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '../renderer');
@@ -79,6 +82,8 @@ function startApp(): void {
   let pendingCount = 0;
   const notifications = new KeptNotifications((options) => new Notification(options));
   const secrets = new SecretStoreWithMemoryKeys(keychainSecrets(dataDir));
+  // The admin's choice, or the system's languages (asked for only once Electron is ready).
+  const language = new DesktopLanguage(dataDir, () => systemLanguages(app), warn);
 
   const service = new AppService({
     dataDir,
@@ -136,6 +141,17 @@ function startApp(): void {
     mainWindow = window;
   };
 
+  const updates = new DesktopUpdates({
+    packaged: app.isPackaged,
+    version: app.getVersion(),
+    // Read only when packaged: the getter picks the platform's updater (DebUpdater for the deb).
+    updater: () => updater.autoUpdater,
+    window: () => mainWindow,
+    log,
+    // Its dialogs speak the app's language at the moment they are shown.
+    translate: () => language.t(),
+  });
+
   const showWindow = () => {
     if (!mainWindow) return createWindow();
     if (mainWindow.isMinimized()) mainWindow.restore();
@@ -144,11 +160,20 @@ function startApp(): void {
   };
 
   const refreshMenu = async () => {
-    const template = buildMenuTemplate(process.platform, await service.handlers.recentRoots({}), {
-      command: (command) => channel?.sendCommand({ command }),
-      openRecent: (root) => void openFolder(root),
-      showAbout: () => void showAboutDialog(mainWindow ?? undefined),
-    });
+    const recentRoots = await service.handlers.recentRoots({});
+    const template = buildMenuTemplate(
+      process.platform,
+      recentRoots,
+      {
+        command: (command) => channel?.sendCommand({ command }),
+        openRecent: (root) => void openFolder(root),
+        showAbout: () => void showAboutDialog(language.t(), mainWindow ?? undefined),
+        chooseLanguage: (choice) =>
+          void language.choose(choice).catch((error: unknown) => warn('the language did not change', error)),
+        checkForUpdates: () => void updates.checkFromMenu(),
+      },
+      { t: language.t(), setting: language.setting() },
+    );
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   };
 
@@ -160,17 +185,21 @@ function startApp(): void {
       void showPendingCount();
     }
     if (event.type === 'deltas') {
-      announcePending(event.deltas, {
-        notify: (title, body, onClick) => {
-          if (!Notification.isSupported() || mainWindow?.isFocused()) return;
-          notifications.show(title, body, onClick);
+      announcePending(
+        event.deltas,
+        {
+          notify: (title, body, onClick) => {
+            if (!Notification.isSupported() || mainWindow?.isFocused()) return;
+            notifications.show(title, body, onClick);
+          },
+          setBadgeCount: (count) => app.setBadgeCount(count),
+          focusSession: (ref) => {
+            showWindow();
+            channel?.sendCommand({ command: 'focus-session', ref });
+          },
         },
-        setBadgeCount: (count) => app.setBadgeCount(count),
-        focusSession: (ref) => {
-          showWindow();
-          channel?.sendCommand({ command: 'focus-session', ref });
-        },
-      });
+        language.t(),
+      );
       void showPendingCount();
     }
   });
@@ -200,6 +229,7 @@ function startApp(): void {
             }
           : null,
         platform: process.platform,
+        translate: () => language.t(),
       },
       {
         open: showWindow,
@@ -215,9 +245,17 @@ function startApp(): void {
     ipcMain,
     service,
     getWindow: () => mainWindow,
-    dialogs: nativeDialogs,
+    dialogs: nativeDialogs(() => language.t()),
+    language,
     onRendererReady: () => channel?.markReady(),
     log: warn,
+  });
+
+  // A new language, from the menu or the window: main's words again, and the window told.
+  language.onChange((setting) => {
+    void refreshMenu();
+    tray?.retranslate();
+    channel?.sendLanguage(setting);
   });
 
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
@@ -248,6 +286,8 @@ function startApp(): void {
       });
       await refreshMenu();
       createWindow();
+      // The update check waits for the first paint (and a few seconds more): the start comes first.
+      mainWindow?.once('ready-to-show', () => updates.checkSoonAfterStart());
       createTray();
       const request = launchRequest(process.argv, app.isPackaged, process.cwd());
       if (request.folder || request.demo) await open(request);

@@ -1,9 +1,12 @@
 /**
  * The Electron IPC front door with `electron` replaced by its double: every handler runs only for
  * the main frame of the app's own window (anything else is dropped: answered with null, logged,
- * the service never called), requests go through the contract's dispatch, and the desktop-only
- * calls refuse malformed models before any native UI is shown.
+ * the service never called), requests go through the contract's dispatch, the desktop-only
+ * calls refuse malformed models before any native UI is shown, and the language the window asks
+ * for is the one main speaks, a choice kept in the data folder.
  */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { IPC } from '../../shared/ipc.js';
 import { testHooks } from '../../test/support/contractFixture.js';
@@ -22,8 +25,17 @@ import { makeTempDir, removeDir } from '../../test/support/fixtures.js';
 import { fakeDialogs } from '../../test/support/ipcDoor.js';
 import { AppService } from '../services/appService.js';
 import { registerIpcAdapter } from './ipcAdapter.js';
+import { DesktopLanguage, LANGUAGE_FILE } from './language.js';
 
-const CHANNELS = [IPC.request, IPC.contextMenu, IPC.pickFolder, IPC.confirm, IPC.rendererReady];
+const CHANNELS = [
+  IPC.request,
+  IPC.contextMenu,
+  IPC.pickFolder,
+  IPC.confirm,
+  IPC.rendererReady,
+  IPC.language,
+  IPC.setLanguage,
+];
 
 let dataDir: string;
 let service: AppService;
@@ -32,6 +44,8 @@ let dialogs: ReturnType<typeof fakeDialogs>;
 let onRendererReady: Mock<() => void>;
 let log: Mock<(message: string, error?: unknown) => void>;
 let unregister: () => void;
+let systemLanguages: string[];
+let language: DesktopLanguage;
 
 beforeAll(async () => {
   dataDir = await makeTempDir('ms-ipc-data-');
@@ -48,11 +62,15 @@ beforeEach(() => {
   dialogs = fakeDialogs({ folder: '/Users/admin/MobileApps', confirm: true, choice: 'accept' });
   onRendererReady = vi.fn<() => void>();
   log = vi.fn<(message: string, error?: unknown) => void>();
+  rmSync(path.join(dataDir, LANGUAGE_FILE), { force: true });
+  systemLanguages = ['en-US'];
+  language = new DesktopLanguage(dataDir, () => systemLanguages);
   unregister = registerIpcAdapter({
     ipcMain: asIpcMain(),
     service,
     getWindow: () => (window ? asBrowserWindow(window) : null),
     dialogs: dialogs.dialogs,
+    language,
     onRendererReady,
     log,
   });
@@ -122,6 +140,7 @@ describe('registerIpcAdapter', () => {
       service,
       getWindow: () => asBrowserWindow(app()),
       dialogs: dialogs.dialogs,
+      language,
       onRendererReady,
       log,
     });
@@ -180,8 +199,12 @@ describe('registerIpcAdapter', () => {
       await invokeHandler(IPC.confirm, event, { message: 'Delete?', confirmLabel: 'Delete' }),
     ).toBeNull();
     expect(await invokeHandler(IPC.rendererReady, event)).toBeNull();
+    expect(await invokeHandler(IPC.language, event)).toBeNull();
+    expect(await invokeHandler(IPC.setLanguage, event, 'fr')).toBeNull();
     expect(dialogs.calls).toEqual([]);
     expect(onRendererReady).not.toHaveBeenCalled();
+    expect(language.setting().choice).toBe('system');
+    expect(existsSync(path.join(dataDir, LANGUAGE_FILE))).toBe(false);
   });
 
   it('shows a well-formed context menu and answers the choice', async () => {
@@ -259,5 +282,81 @@ describe('registerIpcAdapter', () => {
   it('tells main the renderer listens', async () => {
     expect(await invokeHandler(IPC.rendererReady, trusted())).toBe(true);
     expect(onRendererReady).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers the language: the system’s first supported one while nothing was chosen', async () => {
+    expect(await invokeHandler(IPC.language, trusted())).toEqual({ choice: 'system', language: 'en' });
+    systemLanguages = ['de-DE', 'fr-CA', 'en-US'];
+    expect(await invokeHandler(IPC.language, trusted())).toEqual({ choice: 'system', language: 'fr' });
+  });
+
+  it('keeps a valid choice, tells who follows the language, and the choice survives a restart', async () => {
+    const changes = vi.fn();
+    language.onChange(changes);
+    expect(await invokeHandler(IPC.setLanguage, trusted(), 'fr')).toEqual({ choice: 'fr', language: 'fr' });
+    expect(changes).toHaveBeenCalledExactlyOnceWith({ choice: 'fr', language: 'fr' });
+    expect(await invokeHandler(IPC.language, trusted())).toEqual({ choice: 'fr', language: 'fr' });
+    expect(language.t()('desktop:menu.file')).toBe('Fichier');
+    expect(JSON.parse(readFileSync(path.join(dataDir, LANGUAGE_FILE), 'utf8'))).toEqual({ choice: 'fr' });
+    // The same choice again changes nothing.
+    await invokeHandler(IPC.setLanguage, trusted(), 'fr');
+    expect(changes).toHaveBeenCalledTimes(1);
+
+    // A new start: a fresh copy of the module reads the choice back from the data folder.
+    const restarted = (await import(
+      /* @vite-ignore */ `./language.js?restart=${Date.now()}`
+    )) as typeof import('./language.js');
+    expect(restarted.DesktopLanguage).not.toBe(DesktopLanguage);
+    expect(new restarted.DesktopLanguage(dataDir, () => ['en-US']).setting()).toEqual({
+      choice: 'fr',
+      language: 'fr',
+    });
+
+    // Back to the system's language.
+    expect(await invokeHandler(IPC.setLanguage, trusted(), 'system')).toEqual({
+      choice: 'system',
+      language: 'en',
+    });
+    expect(new DesktopLanguage(dataDir, () => ['en-US']).setting().choice).toBe('system');
+  });
+
+  it('refuses a choice that is not a language it speaks: null, logged, nothing kept', async () => {
+    const changes = vi.fn();
+    language.onChange(changes);
+    for (const bad of [
+      undefined,
+      null,
+      42,
+      '',
+      'de',
+      'FR',
+      'fr-FR',
+      ' system',
+      { choice: 'fr' },
+      ['fr'],
+      '../../etc',
+      'x'.repeat(10_000),
+    ]) {
+      expect(
+        await invokeHandler(IPC.setLanguage, trusted(), bad),
+        JSON.stringify(bad)?.slice(0, 40),
+      ).toBeNull();
+    }
+    expect(log).toHaveBeenCalledTimes(12);
+    expect(String(log.mock.calls[0]?.[0])).toMatch(/refused mobile-sessions:set-language/);
+    expect(changes).not.toHaveBeenCalled();
+    expect(language.setting()).toEqual({ choice: 'system', language: 'en' });
+    expect(existsSync(path.join(dataDir, LANGUAGE_FILE))).toBe(false);
+  });
+
+  it('reads a damaged or foreign settings file as no choice', () => {
+    const file = path.join(dataDir, LANGUAGE_FILE);
+    for (const content of ['{', 'null', '"fr"', '{"choice":"de"}', '{"choice":["fr"]}']) {
+      writeFileSync(file, content);
+      expect(new DesktopLanguage(dataDir, () => ['fr-FR']).setting(), content).toEqual({
+        choice: 'system',
+        language: 'fr',
+      });
+    }
   });
 });

@@ -1,14 +1,16 @@
 /**
  * The Electron IPC front door: maps invoke() calls onto the contract's dispatch, and the
- * desktop-only calls (native context menu, folder picker, confirmation) onto Electron's UI.
+ * desktop-only calls (native context menu, folder picker, confirmation, the language) onto Electron's UI.
  * Every handler first checks that the message comes from the app's own window's main frame;
  * anything else is dropped (answered with null) and logged.
  */
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
+import type { LanguageChoice, LanguageSetting } from '../../shared/i18n/language.js';
 import { type ConfirmModel, IPC, type MenuItemModel } from '../../shared/ipc.js';
 import type { AppService } from '../services/appService.js';
 import { dispatch } from '../services/dispatch.js';
 import { APP_ORIGIN } from './appProtocol.js';
+import { isLanguageChoice } from './language.js';
 import { frameUrl, isFromMainFrame } from './security.js';
 
 export interface DesktopDialogs {
@@ -17,11 +19,18 @@ export interface DesktopDialogs {
   confirm(window: BrowserWindow, model: ConfirmModel): Promise<boolean>;
 }
 
+/** The app's language as the window sees it (language.ts's DesktopLanguage). */
+export interface LanguageControl {
+  setting(): LanguageSetting;
+  choose(choice: LanguageChoice): Promise<LanguageSetting>;
+}
+
 export interface IpcAdapterOptions {
   ipcMain: IpcMain;
   service: AppService;
   getWindow: () => BrowserWindow | null;
   dialogs: DesktopDialogs;
+  language: LanguageControl;
   onRendererReady: () => void;
   log: (message: string, error?: unknown) => void;
   /** The origin the renderer is served from (app://renderer). */
@@ -60,7 +69,7 @@ const isConfirmModel = (value: unknown): value is ConfirmModel => {
 };
 
 export function registerIpcAdapter(options: IpcAdapterOptions): () => void {
-  const { ipcMain, service, getWindow, dialogs, log } = options;
+  const { ipcMain, service, getWindow, dialogs, language, log } = options;
   const origin = options.origin ?? APP_ORIGIN;
 
   /** Runs `handle` only for the main frame of our window; drops anything else. */
@@ -109,8 +118,28 @@ export function registerIpcAdapter(options: IpcAdapterOptions): () => void {
       return true;
     }),
   );
+  ipcMain.handle(
+    IPC.language,
+    trusted(IPC.language, () => language.setting()),
+  );
+  ipcMain.handle(
+    IPC.setLanguage,
+    trusted(IPC.setLanguage, (_window, choice: unknown) => {
+      if (isLanguageChoice(choice)) return language.choose(choice);
+      log(`refused ${IPC.setLanguage}: ${JSON.stringify(choice)?.slice(0, 80)} is not a language choice`);
+      return null;
+    }),
+  );
   return () => {
-    for (const channel of [IPC.request, IPC.contextMenu, IPC.pickFolder, IPC.confirm, IPC.rendererReady]) {
+    for (const channel of [
+      IPC.request,
+      IPC.contextMenu,
+      IPC.pickFolder,
+      IPC.confirm,
+      IPC.rendererReady,
+      IPC.language,
+      IPC.setLanguage,
+    ]) {
       ipcMain.removeHandler(channel);
     }
   };

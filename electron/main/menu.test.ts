@@ -14,14 +14,38 @@ import {
   menuKeys,
   pageKeys,
 } from '../../shared/commands.js';
-import { buildMenuTemplate, type MenuActions, revealLabel } from './menu.js';
+import { CATALOGS } from '../../shared/i18n/catalogs.js';
+import type { LanguageSetting } from '../../shared/i18n/language.js';
+import { createTranslator, type Translate } from '../../shared/i18n/translator.js';
+import { buildMenuTemplate, type MenuActions } from './menu.js';
 
 type Item = MenuItemConstructorOptions;
 
-function build(platform: NodeJS.Platform, recent: string[] = []) {
-  const actions = { command: vi.fn(), openRecent: vi.fn(), showAbout: vi.fn() } satisfies MenuActions;
-  return { template: buildMenuTemplate(platform, recent, actions), actions };
+const english = createTranslator('en');
+const french = createTranslator('fr');
+const SYSTEM_ENGLISH: LanguageSetting = { choice: 'system', language: 'en' };
+
+function build(
+  platform: NodeJS.Platform,
+  recent: string[] = [],
+  t: Translate = english,
+  setting: LanguageSetting = SYSTEM_ENGLISH,
+) {
+  const actions = {
+    command: vi.fn(),
+    openRecent: vi.fn(),
+    showAbout: vi.fn(),
+    chooseLanguage: vi.fn(),
+  } satisfies MenuActions;
+  return { template: buildMenuTemplate(platform, recent, actions, { t, setting }), actions };
 }
+
+/** Every item of the menu, submenus walked. */
+const allItems = (items: Item[]): Item[] =>
+  items.flatMap((entry) => [
+    entry,
+    ...allItems(Array.isArray(entry.submenu) ? (entry.submenu as Item[]) : []),
+  ]);
 
 const submenuOf = (item: Item | undefined): Item[] =>
   Array.isArray(item?.submenu) ? (item.submenu as Item[]) : [];
@@ -53,6 +77,12 @@ describe('the application menu', () => {
       'View',
       'Session',
       // macOS's standard Window menu: Minimize (Cmd+M), Zoom, Bring All to Front.
+      ...(platform === 'darwin' ? ['Window'] : []),
+      'Help',
+    ]);
+    expect(template.map((m) => m.role)).toEqual([
+      ...(platform === 'darwin' ? ['appMenu'] : []),
+      ...[undefined, undefined, undefined, undefined],
       ...(platform === 'darwin' ? ['windowMenu'] : []),
       'help',
     ]);
@@ -105,7 +135,7 @@ describe('the application menu', () => {
   ] as const)(
     'on %s: Session accepts, sets pending, reveals (“%s”) and moves to the trash',
     (platform, reveal) => {
-      expect(revealLabel(platform)).toBe(reveal);
+      expect(commandLabel('reveal', platform, english)).toBe(reveal);
       const { template, actions } = build(platform);
       const session = menu(template, 'Session');
       expect(commandsOf(session, actions)).toEqual({
@@ -132,6 +162,89 @@ describe('the application menu', () => {
     click(about);
     expect(actions.showAbout).toHaveBeenCalledTimes(1);
   });
+
+  it.each(PLATFORMS)(
+    'on %s: gives every role item its label, which Electron would show in English',
+    (platform) => {
+      const roles = allItems(build(platform).template).filter(
+        (entry) => entry.role && entry.role !== 'appMenu',
+      );
+      expect(roles.length).toBeGreaterThan(8);
+      for (const entry of roles) expect(entry.label, entry.role).toMatch(/\S/);
+      const quit = roles.find((entry) => entry.role === 'quit');
+      expect(quit?.label).toBe(
+        { darwin: 'Quit Mobile Sessions', win32: 'Exit', linux: 'Quit' }[platform as 'linux'],
+      );
+    },
+  );
+
+  it.each(PLATFORMS)(
+    'on %s: View › Language follows the system or one language, each in its own words',
+    (platform) => {
+      const { template, actions } = build(platform, [], english, { choice: 'fr', language: 'fr' });
+      const languages = submenuOf(item(menu(template, 'View'), 'Language'));
+      expect(languages.map((entry) => [entry.label ?? entry.type, entry.type, entry.checked])).toEqual([
+        ['System', 'radio', false],
+        ['separator', 'separator', undefined],
+        ['English', 'radio', false],
+        ['Français', 'radio', true],
+      ]);
+      click(item(languages, 'English'));
+      click(item(languages, 'System'));
+      expect(actions.chooseLanguage.mock.calls).toEqual([['en'], ['system']]);
+      const system = submenuOf(item(menu(build(platform).template, 'View'), 'Language'));
+      expect(item(system, 'System')?.checked).toBe(true);
+    },
+  );
+
+  it.each(PLATFORMS)(
+    'on %s: is all French in French, but for brand names and words French shares',
+    (platform) => {
+      // The updater's item too: labelled through the menu's translator.
+      const template = buildMenuTemplate(
+        platform,
+        ['/srv/4D/MobileApps'],
+        {
+          command: vi.fn(),
+          openRecent: vi.fn(),
+          showAbout: vi.fn(),
+          chooseLanguage: vi.fn(),
+          checkForUpdates: vi.fn(),
+        },
+        { t: french, setting: { choice: 'fr', language: 'fr' } },
+      );
+      /** Every English label the catalogs have for the menu's namespaces. */
+      const englishWords = new Set<string>();
+      const collect = (value: unknown) => {
+        if (typeof value === 'string') englishWords.add(value);
+        else if (value && typeof value === 'object')
+          for (const nested of Object.values(value)) collect(nested);
+      };
+      collect(CATALOGS.en?.desktop);
+      collect(CATALOGS.en?.commands);
+      expect(englishWords.size).toBeGreaterThan(60);
+      // The same word in both languages (as on a French Mac), and the language named in its own words.
+      const shared = new Set(['Session', 'Services', 'English']);
+      const labels = allItems(template)
+        .filter((entry) => entry.type !== 'separator' && entry.label !== '/srv/4D/MobileApps')
+        .map((entry) => entry.label);
+      expect(labels.length).toBeGreaterThan(25);
+      const leftInEnglish = labels.filter(
+        (label) => label === undefined || (englishWords.has(label) && !shared.has(label)),
+      );
+      // The app menu's title is the app's name, which macOS sets whatever the label.
+      expect(leftInEnglish).toEqual(platform === 'darwin' ? [undefined] : []);
+      expect(labels).toEqual(
+        expect.arrayContaining([
+          'Fichier',
+          'Ouvrir un dossier MobileApps…',
+          'Langue',
+          'Aide',
+          'Rechercher les mises à jour…',
+        ]),
+      );
+    },
+  );
 
   it('gives each shortcut to one command only', () => {
     for (const platform of PLATFORMS) {
@@ -294,7 +407,7 @@ describe("the menu's accelerators against the window's keys", () => {
       expect([...found.keys()].sort()).toEqual([...expected].sort());
       for (const [command, entries] of found) {
         const [shown, ...hidden] = entries;
-        expect(shown?.label).toBe(commandLabel(command, platform));
+        expect(shown?.label).toBe(commandLabel(command, platform, english));
         const { shown: accelerator, answered } = menuKeys(command, platform);
         expect(shown?.accelerator ?? null).toBe(accelerator);
         // Shown but not registered exactly where the page handles the key itself (Delete in the table).

@@ -1,19 +1,25 @@
 /**
  * The native application menu, built as data so it can be tested without Electron. Its command
  * items (words, accelerators, the command each sends) come from the one vocabulary in
- * shared/commands.ts; this module only places them.
+ * shared/commands.ts; this module only places them. Every word is in the app's language
+ * (`desktop` and `commands` catalogs), Electron's role items included: Electron's own role labels
+ * are English on Windows and Linux.
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { KeyPlatform } from '../../shared/accelerators.js';
 import { commandLabel, type MenuCommand, menuKeys } from '../../shared/commands.js';
-import { revealLabel } from '../../shared/labels.js';
-
-export { revealLabel };
+import { LANGUAGES } from '../../shared/i18n/catalogs.js';
+import { type LanguageChoice, type LanguageSetting, languageName } from '../../shared/i18n/language.js';
+import type { Translate } from '../../shared/i18n/translator.js';
 
 export interface MenuActions {
   command: (command: MenuCommand) => void;
   openRecent: (root: string) => void;
   showAbout: () => void;
+  /** View › Language: the admin's choice (language.ts keeps it; the menu is then built again). */
+  chooseLanguage: (choice: LanguageChoice) => void;
+  /** Check for Updates… (updates.ts): the app menu on macOS, the Help menu elsewhere. */
+  checkForUpdates?: () => void;
 }
 
 const keyPlatform = (platform: NodeJS.Platform): KeyPlatform =>
@@ -29,10 +35,11 @@ function commandItems(
   id: MenuCommand,
   platform: NodeJS.Platform,
   actions: MenuActions,
+  t: Translate,
 ): MenuItemConstructorOptions[] {
   const keys = keyPlatform(platform);
   const { shown, hidden, answered } = menuKeys(id, keys);
-  const label = commandLabel(id, keys);
+  const label = commandLabel(id, keys, t);
   const click = () => actions.command(id);
   const pageHandles = shown !== null && !answered.includes(shown);
   return [
@@ -52,74 +59,116 @@ function commandItems(
   ];
 }
 
+/** The language the menu speaks, and the admin's choice it shows in View › Language. */
+export interface MenuLanguage {
+  t: Translate;
+  setting: LanguageSetting;
+}
+
+type Role = NonNullable<MenuItemConstructorOptions['role']>;
+
+/** View › Language: follow the system, or one language, each named in its own language. */
+function languageItems(
+  { t, setting }: MenuLanguage,
+  choose: (choice: LanguageChoice) => void,
+): MenuItemConstructorOptions[] {
+  const radio = (choice: LanguageChoice, label: string): MenuItemConstructorOptions => ({
+    label,
+    type: 'radio',
+    checked: setting.choice === choice,
+    click: () => choose(choice),
+  });
+  return [
+    radio('system', t('desktop:menu.languageSystem')),
+    { type: 'separator' },
+    ...LANGUAGES.map((code) => radio(code, languageName(code))),
+  ];
+}
+
 export function buildMenuTemplate(
   platform: NodeJS.Platform,
   recentRoots: string[],
   actions: MenuActions,
+  language: MenuLanguage,
 ): MenuItemConstructorOptions[] {
+  const { t } = language;
   const mac = platform === 'darwin';
-  const command = (id: MenuCommand) => commandItems(id, platform, actions);
+  const command = (id: MenuCommand) => commandItems(id, platform, actions, t);
+  /** A role item with our label: Electron keeps the role's behaviour and accelerator. */
+  const role = (name: Role, label = t(`desktop:menu.roles.${name}`)): MenuItemConstructorOptions => ({
+    role: name,
+    label,
+  });
+  const quit = role('quit', t(`desktop:menu.roles.quit.${mac || platform === 'win32' ? platform : 'other'}`));
+  const about = { label: t('desktop:menu.about'), click: actions.showAbout };
   const template: MenuItemConstructorOptions[] = [];
+  const checkForUpdates = actions.checkForUpdates
+    ? [{ label: t('desktop:updates.checkForUpdates'), click: actions.checkForUpdates }]
+    : [];
   if (mac) {
+    // Its title is the app's name, which macOS shows whatever the label.
     template.push({
       role: 'appMenu',
       submenu: [
-        { label: 'About Mobile Sessions', click: actions.showAbout },
+        about,
+        ...checkForUpdates,
         { type: 'separator' },
-        { role: 'services' },
+        role('services'),
         { type: 'separator' },
-        { role: 'hide' },
-        { role: 'hideOthers' },
-        { role: 'unhide' },
+        role('hide'),
+        role('hideOthers'),
+        role('unhide'),
         { type: 'separator' },
-        { role: 'quit' },
+        quit,
       ],
     });
   }
   template.push(
     {
-      label: 'File',
+      label: t('desktop:menu.file'),
       submenu: [
         ...command('open-folder'),
         {
-          label: 'Open Recent',
+          label: t('desktop:menu.openRecent'),
           submenu: recentRoots.length
             ? recentRoots.map((root) => ({ label: root, click: () => actions.openRecent(root) }))
-            : [{ label: 'No Recent Folders', enabled: false }],
+            : [{ label: t('desktop:menu.noRecentFolders'), enabled: false }],
         },
         { type: 'separator' },
         ...command('close-folder'),
-        mac ? { role: 'close' } : { role: 'quit' },
+        mac ? role('close') : quit,
       ],
     },
     {
-      label: 'Edit',
+      label: t('desktop:menu.edit'),
       submenu: [
-        { role: 'undo' },
-        { role: 'redo' },
+        role('undo'),
+        role('redo'),
         { type: 'separator' },
-        { role: 'cut' },
-        { role: 'copy' },
-        { role: 'paste' },
-        { role: 'selectAll' },
+        role('cut'),
+        role('copy'),
+        role('paste'),
+        role('selectAll'),
       ],
     },
     {
-      label: 'View',
+      label: t('desktop:menu.view'),
       submenu: [
         // F5 too, as admins expect from Windows tools: a hidden item that still answers its key.
         ...command('refresh'),
         ...command('show-problems'),
         { type: 'separator' },
-        { role: 'resetZoom' },
-        { role: 'zoomIn' },
-        { role: 'zoomOut' },
+        role('resetZoom'),
+        role('zoomIn'),
+        role('zoomOut'),
         { type: 'separator' },
-        { role: 'togglefullscreen' },
+        role('togglefullscreen'),
+        { type: 'separator' },
+        { label: t('desktop:menu.language'), submenu: languageItems(language, actions.chooseLanguage) },
       ],
     },
     {
-      label: 'Session',
+      label: t('desktop:menu.session'),
       submenu: [
         ...command('accept'),
         ...command('set-pending'),
@@ -130,15 +179,23 @@ export function buildMenuTemplate(
         ...command('undo'),
       ],
     },
-    // macOS: the standard Window menu (Minimize Cmd+M, Zoom, Bring All to Front).
-    ...(mac ? [{ role: 'windowMenu' as const }] : []),
+    // macOS: the standard Window menu (Minimize Cmd+M, Zoom, Bring All to Front), its items
+    // given here only for their words; macOS still adds the window list.
+    ...(mac
+      ? [
+          {
+            role: 'windowMenu' as const,
+            label: t('desktop:menu.window'),
+            submenu: [role('minimize'), role('zoom'), { type: 'separator' as const }, role('front')],
+          },
+        ]
+      : []),
     {
       role: 'help',
+      label: t('desktop:menu.help'),
       submenu: [
         ...command('push-setup'),
-        ...(mac
-          ? []
-          : [{ type: 'separator' as const }, { label: 'About Mobile Sessions', click: actions.showAbout }]),
+        ...(mac ? [] : [{ type: 'separator' as const }, ...checkForUpdates, about]),
       ],
     },
   );

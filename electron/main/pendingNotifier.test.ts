@@ -1,10 +1,13 @@
 /** New pending sessions, told to the admin: one notification per batch; a click focuses the first. */
 import { describe, expect, it, vi } from 'vitest';
 import type { WorkspaceDelta } from '../../shared/deltas.js';
+import { createTranslator } from '../../shared/i18n/translator.js';
 import type { SessionStatus, SessionSummary } from '../../shared/session.js';
 import { announcePending, newPendingSessions } from './pendingNotifier.js';
 
 const FOLDER = 'UTT7VDX8W5.com.acme.contacts';
+const english = createTranslator('en');
+const french = createTranslator('fr');
 
 function summary(id: string, status: SessionStatus, description: string | null): SessionSummary {
   return {
@@ -70,14 +73,14 @@ describe('pending notifications', () => {
 
   it('says nothing when no pending session arrived', () => {
     const p = ports();
-    announcePending([added('a1', 'accepted')], p);
-    announcePending([], p);
+    announcePending([added('a1', 'accepted')], p, english);
+    announcePending([], p, english);
     expect(p.notify).not.toHaveBeenCalled();
   });
 
   it('names one device and its app; a click focuses that session', () => {
     const p = ports();
-    announcePending([added('b1')], p);
+    announcePending([added('b1')], p, english);
     expect(p.notify).toHaveBeenCalledExactlyOnceWith(
       'A device is waiting for approval',
       `iPhone b1 (${FOLDER})`,
@@ -93,6 +96,7 @@ describe('pending notifications', () => {
     announcePending(
       ['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => added(id)),
       p,
+      english,
     );
     expect(p.notify).toHaveBeenCalledTimes(1);
     const [title, body, onClick] = p.notify.mock.calls[0] as [string, string, () => void];
@@ -100,5 +104,19 @@ describe('pending notifications', () => {
     expect(body).toBe('iPhone c1, iPhone c2, iPhone c3');
     onClick();
     expect(p.focusSession).toHaveBeenCalledExactlyOnceWith(`${FOLDER}/c1`);
+  });
+
+  it('speaks French: one device, then several (a plural)', () => {
+    const p = ports();
+    announcePending([added('d1')], p, french);
+    announcePending(
+      ['d2', 'd3'].map((id) => added(id)),
+      p,
+      french,
+    );
+    expect(p.notify.mock.calls.map(([title, body]) => [title, body])).toEqual([
+      ['Un appareil est en attente d’approbation', `iPhone d1 (${FOLDER})`],
+      ['2 appareils sont en attente d’approbation', 'iPhone d2, iPhone d3'],
+    ]);
   });
 });

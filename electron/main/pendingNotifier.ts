@@ -3,6 +3,7 @@
  * pending count on the dock or taskbar badge (macOS and Linux Unity; Windows has no badge count).
  */
 import type { WorkspaceDelta } from '../../shared/deltas.js';
+import type { Translate } from '../../shared/i18n/translator.js';
 import { folderOf } from '../../shared/text.js';
 
 export interface NotifierPorts {
@@ -20,17 +21,15 @@ export function newPendingSessions(deltas: WorkspaceDelta[]): { ref: string; lab
   );
 }
 
-export function announcePending(deltas: WorkspaceDelta[], ports: NotifierPorts): void {
+export function announcePending(deltas: WorkspaceDelta[], ports: NotifierPorts, t: Translate): void {
   const fresh = newPendingSessions(deltas);
   const first = fresh[0];
   if (!first) return;
-  const title =
-    fresh.length === 1
-      ? 'A device is waiting for approval'
-      : `${fresh.length} devices are waiting for approval`;
+  const title = t('desktop:notifications.pendingTitle', { count: fresh.length });
+  // One device: its name and its app's folder; several: the first names (a list, not a sentence).
   const body =
     fresh.length === 1
-      ? `${first.label} (${folderOf(first.ref)})`
+      ? t('desktop:notifications.pendingDevice', { device: first.label, app: folderOf(first.ref) })
       : fresh
           .map((f) => f.label)
           .slice(0, 3)

@@ -4,13 +4,16 @@
  */
 import type { WebContents } from 'electron';
 import type { AppEvent } from '../../shared/contract.js';
+import type { LanguageSetting } from '../../shared/i18n/language.js';
 import { IPC, type MenuCommandMessage } from '../../shared/ipc.js';
+
+type Payload = AppEvent | MenuCommandMessage | LanguageSetting;
 
 const MAX_QUEUED = 5000;
 
 export class RendererChannel {
   private ready = false;
-  private queue: { channel: string; payload: AppEvent | MenuCommandMessage }[] = [];
+  private queue: { channel: string; payload: Payload }[] = [];
 
   constructor(private readonly contents: WebContents) {
     contents.on('did-start-loading', () => {
@@ -33,7 +36,12 @@ export class RendererChannel {
     this.send(IPC.menuCommand, message);
   }
 
-  private send(channel: string, payload: AppEvent | MenuCommandMessage): void {
+  /** The language changed (the native menu, or the window itself). */
+  sendLanguage(setting: LanguageSetting): void {
+    this.send(IPC.languageChanged, setting);
+  }
+
+  private send(channel: string, payload: Payload): void {
     if (this.contents.isDestroyed()) return;
     if (this.ready) {
       this.contents.send(channel, payload);

@@ -1,6 +1,10 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
+import { createTranslator } from '../../shared/i18n/translator.js';
 import { keepsRunningInTray, PendingTray, pendingLabel, type TrayIcon } from './tray.js';
+
+const english = createTranslator('en');
+const french = createTranslator('fr');
 
 function recordingIcon() {
   const calls: string[] = [];
@@ -30,7 +34,13 @@ describe('PendingTray', () => {
   it('shows the pending count in the tool tip, the menu and (macOS) beside the icon', () => {
     const { icon, calls, menu } = recordingIcon();
     const tray = new PendingTray(
-      { createTray: () => icon, buildMenu: (t) => t, loginItem: null, platform: 'darwin' },
+      {
+        createTray: () => icon,
+        buildMenu: (t) => t,
+        loginItem: null,
+        platform: 'darwin',
+        translate: () => english,
+      },
       actions(),
     );
     expect(menu()[0]).toMatchObject({ label: 'No device waiting for approval', enabled: false });
@@ -48,7 +58,13 @@ describe('PendingTray', () => {
     const { icon, calls, menu, clicks } = recordingIcon();
     const ports = actions();
     new PendingTray(
-      { createTray: () => icon, buildMenu: (t) => t, loginItem: null, platform: 'linux' },
+      {
+        createTray: () => icon,
+        buildMenu: (t) => t,
+        loginItem: null,
+        platform: 'linux',
+        translate: () => english,
+      },
       ports,
     );
     click(item(menu(), 'Open Mobile Sessions'));
@@ -72,6 +88,7 @@ describe('PendingTray', () => {
         buildMenu: (t) => t,
         loginItem: { get: () => openAtLogin, set },
         platform: 'win32',
+        translate: () => english,
       },
       actions(),
     );
@@ -87,7 +104,13 @@ describe('PendingTray', () => {
     const { icon, clicks } = recordingIcon();
     const ports = actions();
     new PendingTray(
-      { createTray: () => icon, buildMenu: (t) => t, loginItem: null, platform: 'win32' },
+      {
+        createTray: () => icon,
+        buildMenu: (t) => t,
+        loginItem: null,
+        platform: 'win32',
+        translate: () => english,
+      },
       ports,
     );
     for (const listener of clicks) listener();
@@ -95,7 +118,7 @@ describe('PendingTray', () => {
   });
 
   it('words the count', () => {
-    expect([0, 1, 2].map(pendingLabel)).toEqual([
+    expect([0, 1, 2].map((count) => pendingLabel(count, english))).toEqual([
       'No device waiting for approval',
       'A device is waiting for approval',
       '2 devices are waiting for approval',
@@ -104,6 +127,42 @@ describe('PendingTray', () => {
       true,
       true,
       false,
+    ]);
+  });
+
+  it('speaks French, plurals included, and again after a change of language', () => {
+    const { icon, calls, menu } = recordingIcon();
+    let t = english;
+    const tray = new PendingTray(
+      {
+        createTray: () => icon,
+        buildMenu: (m) => m,
+        loginItem: { get: () => false, set: vi.fn() },
+        platform: 'darwin',
+        translate: () => t,
+      },
+      actions(),
+    );
+    tray.setPendingCount(2);
+    expect(menu()[0]?.label).toBe('2 devices are waiting for approval');
+    t = french;
+    tray.retranslate();
+    expect(menu().map((entry) => entry.label ?? entry.type)).toEqual([
+      '2 appareils sont en attente d’approbation',
+      'separator',
+      'Ouvrir Mobile Sessions',
+      'Actualiser',
+      'separator',
+      'Ouvrir à la connexion',
+      'separator',
+      'Quitter Mobile Sessions',
+    ]);
+    expect(calls.at(-2)).toBe('toolTip Mobile Sessions\u00a0: 2 appareils sont en attente d’approbation');
+    // French `one` covers 0 and 1; the count of none has its own words.
+    expect([0, 1, 2].map((count) => pendingLabel(count, french))).toEqual([
+      'Aucun appareil en attente d’approbation',
+      'Un appareil est en attente d’approbation',
+      '2 appareils sont en attente d’approbation',
     ]);
   });
 });

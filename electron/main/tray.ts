@@ -4,6 +4,7 @@
  * is noticed while the window is closed (the app keeps running in the tray on macOS and Windows).
  */
 import type { MenuItemConstructorOptions } from 'electron';
+import type { Translate } from '../../shared/i18n/translator.js';
 
 export interface TrayActions {
   open: () => void;
@@ -30,29 +31,29 @@ export interface TrayPorts {
   buildMenu: (template: MenuItemConstructorOptions[]) => unknown;
   loginItem: LoginItem | null;
   platform: NodeJS.Platform;
+  /** The app's language now (read at each render: `retranslate()` after a change). */
+  translate: () => Translate;
 }
 
-export function pendingLabel(count: number): string {
-  if (count === 0) return 'No device waiting for approval';
-  return count === 1 ? 'A device is waiting for approval' : `${count} devices are waiting for approval`;
-}
+export const pendingLabel = (count: number, t: Translate): string => t('desktop:tray.pending', { count });
 
 export function trayMenuTemplate(
   count: number,
   openAtLogin: boolean | null,
   actions: TrayActions & { setOpenAtLogin: (on: boolean) => void },
+  t: Translate,
 ): MenuItemConstructorOptions[] {
   return [
-    { label: pendingLabel(count), enabled: false },
+    { label: pendingLabel(count, t), enabled: false },
     { type: 'separator' },
-    { label: 'Open Mobile Sessions', click: actions.open },
-    { label: 'Refresh', click: actions.refresh },
+    { label: t('desktop:tray.open'), click: actions.open },
+    { label: t('commands:refresh'), click: actions.refresh },
     ...(openAtLogin === null
       ? []
       : [
           { type: 'separator' as const },
           {
-            label: 'Open at Login',
+            label: t('desktop:tray.openAtLogin'),
             type: 'checkbox' as const,
             checked: openAtLogin,
             // Electron flips a checkbox item before its click runs: `checked` is the new state.
@@ -60,7 +61,7 @@ export function trayMenuTemplate(
           },
         ]),
     { type: 'separator' },
-    { label: 'Quit Mobile Sessions', click: actions.quit },
+    { label: t('desktop:tray.quit'), click: actions.quit },
   ];
 }
 
@@ -85,18 +86,29 @@ export class PendingTray {
     this.render();
   }
 
+  /** The words again, in the app's language now. */
+  retranslate(): void {
+    this.render();
+  }
+
   private render(): void {
     const { loginItem } = this.ports;
-    this.icon.setToolTip(`Mobile Sessions: ${pendingLabel(this.count).toLowerCase()}`);
+    const t = this.ports.translate();
+    this.icon.setToolTip(t('desktop:tray.toolTip', { count: this.count }));
     // The number beside the menu-bar icon (setTitle is macOS only).
     if (this.ports.platform === 'darwin') this.icon.setTitle(this.count > 0 ? String(this.count) : '');
-    const template = trayMenuTemplate(this.count, loginItem ? loginItem.get() : null, {
-      ...this.actions,
-      setOpenAtLogin: (on) => {
-        loginItem?.set(on);
-        this.render();
+    const template = trayMenuTemplate(
+      this.count,
+      loginItem ? loginItem.get() : null,
+      {
+        ...this.actions,
+        setOpenAtLogin: (on) => {
+          loginItem?.set(on);
+          this.render();
+        },
       },
-    });
+      t,
+    );
     this.icon.setContextMenu(this.ports.buildMenu(template));
   }
 }

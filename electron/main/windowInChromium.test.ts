@@ -36,6 +36,7 @@ import { sandboxWrapperSource } from '../../test/support/sandboxedPreload.js';
 import { AppService } from '../services/appService.js';
 import { appProtocolResponse } from './appProtocol.js';
 import { registerIpcAdapter } from './ipcAdapter.js';
+import { DesktopLanguage } from './language.js';
 import { RendererChannel } from './rendererChannel.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -140,6 +141,8 @@ describe('the desktop window in Chromium', () => {
       service,
       getWindow: () => asBrowserWindow(window),
       dialogs: dialogs.dialogs,
+      // Chromium's own locale is en-US: the page speaks English, as the assertions below do.
+      language: new DesktopLanguage(temp.dataDir, () => ['en-US']),
       onRendererReady: () => {
         channel.markReady();
         atReady();

@@ -17,7 +17,7 @@ import {
   rawRendererEvent,
   webUtils,
 } from '../../test/support/electronDouble.js';
-import { fakeDialogs } from '../../test/support/ipcDoor.js';
+import { fakeDialogs, memoryLanguage } from '../../test/support/ipcDoor.js';
 import { registerIpcAdapter } from '../main/ipcAdapter.js';
 
 const DESKTOP_CALLS = [
@@ -28,6 +28,9 @@ const DESKTOP_CALLS = [
   'pickFolder',
   'confirm',
   'pathForFile',
+  'language',
+  'setLanguage',
+  'onLanguageChanged',
 ];
 
 let bridge: DesktopBridge;
@@ -61,6 +64,9 @@ describe('the preload', () => {
     for (const result of [
       bridge.onEvent(() => {}),
       bridge.onMenuCommand(() => {}),
+      bridge.onLanguageChanged(() => {}),
+      await bridge.language(),
+      await bridge.setLanguage('fr'),
       await bridge.rendererReady(),
       await bridge.showContextMenu([]),
       await bridge.pickFolder(),
@@ -163,6 +169,17 @@ describe('the preload', () => {
     expect(listener).toHaveBeenCalledTimes(1);
   });
 
+  it('onLanguageChanged passes only the setting, held until the page subscribes, and unsubscribes', async () => {
+    emitToRenderer(IPC.languageChanged, { choice: 'fr', language: 'fr' });
+    const seen: unknown[][] = [];
+    const unsubscribe = bridge.onLanguageChanged((...args: unknown[]) => seen.push(args));
+    await Promise.resolve();
+    expect(seen).toEqual([[{ choice: 'fr', language: 'fr' }]]);
+    unsubscribe();
+    emitToRenderer(IPC.languageChanged, { choice: 'system', language: 'en' });
+    expect(seen).toHaveLength(1);
+  });
+
   it('sends the desktop calls on their channels', async () => {
     const items = [{ type: 'item' as const, id: 'a', label: 'Accept' }];
     const model = { message: 'Delete?', confirmLabel: 'Delete', destructive: true };
@@ -170,11 +187,15 @@ describe('the preload', () => {
     await bridge.showContextMenu(items);
     await bridge.pickFolder();
     await bridge.confirm(model);
+    await bridge.language();
+    await bridge.setLanguage('fr');
     expect(ipcRenderer.invoke.mock.calls).toEqual([
       [IPC.rendererReady],
       [IPC.contextMenu, items],
       [IPC.pickFolder],
       [IPC.confirm, model],
+      [IPC.language],
+      [IPC.setLanguage, 'fr'],
     ]);
     const file = { name: 'MobileApps' } as File;
     expect(bridge.pathForFile(file)).toBe('/dropped/MobileApps');
@@ -188,6 +209,7 @@ describe('the preload', () => {
       service: {} as never,
       getWindow: () => asBrowserWindow(new FakeBrowserWindow()),
       dialogs: fakeDialogs().dialogs,
+      language: memoryLanguage(),
       onRendererReady: () => {},
       log: () => {},
     });
@@ -196,6 +218,8 @@ describe('the preload', () => {
     await bridge.showContextMenu([]);
     await bridge.pickFolder();
     await bridge.confirm({ message: 'm', confirmLabel: 'OK' });
+    await bridge.language();
+    await bridge.setLanguage('system');
     const channels = new Set(ipcRenderer.invoke.mock.calls.map(([channel]) => channel));
     for (const channel of channels) expect(ipcMain.handlers.has(channel), channel).toBe(true);
     unregister();

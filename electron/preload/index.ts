@@ -10,6 +10,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { AppEvent, RequestName } from '../../shared/contract.js';
+import type { LanguageChoice, LanguageSetting } from '../../shared/i18n/language.js';
 import {
   type ConfirmModel,
   type DesktopBridge,
@@ -63,6 +64,7 @@ function heldChannel<T>(channel: string) {
 
 const onEvent = heldChannel<AppEvent>(IPC.event);
 const onMenuCommand = heldChannel<MenuCommandMessage>(IPC.menuCommand);
+const onLanguageChanged = heldChannel<LanguageSetting>(IPC.languageChanged);
 
 const bridge: DesktopBridge = {
   ...requests,
@@ -75,6 +77,10 @@ const bridge: DesktopBridge = {
   confirm: (model: ConfirmModel) => ipcRenderer.invoke(IPC.confirm, model) as Promise<boolean>,
   /** The path of a folder dropped on the window. */
   pathForFile: (file: File) => webUtils.getPathForFile(file),
+  language: () => ipcRenderer.invoke(IPC.language) as Promise<LanguageSetting>,
+  setLanguage: (choice: LanguageChoice) =>
+    ipcRenderer.invoke(IPC.setLanguage, choice) as Promise<LanguageSetting>,
+  onLanguageChanged: (listener: (setting: LanguageSetting) => void) => onLanguageChanged(listener),
 };
 
 contextBridge.exposeInMainWorld('mobileSessions', bridge);

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { onWindowKey } from './commands/windowKeys.js';
 import { CleanupView } from './components/CleanupView.js';
 import { DomContextMenu } from './components/ContextMenu.js';
@@ -7,6 +8,7 @@ import { FilterBar } from './components/FilterBar.js';
 import { Notices } from './components/Notices.js';
 import { ProblemsView } from './components/ProblemsView.js';
 import { PushDialog } from './components/PushDialog.js';
+import { markers, richText } from './components/richText.js';
 import { SessionsTable } from './components/SessionsTable.js';
 import { Sidebar } from './components/Sidebar.js';
 import { SkipLink } from './components/SkipLink.js';
@@ -15,7 +17,11 @@ import { Toolbar } from './components/Toolbar.js';
 import { Welcome } from './components/Welcome.js';
 import { useSessions, useSessionsStore } from './store/StoreContext.js';
 
-const MAIN_LABELS = { sessions: 'Sessions', problems: 'Problems', cleanup: 'Clean-up' } as const;
+/** The 4D code the hint names: code, in every language. */
+const HINT_CODE = {
+  setting: <code>$result.verify:=True</code>,
+  method: <code>On Mobile App Authentication</code>,
+};
 
 export function App() {
   const store = useSessionsStore();
@@ -25,6 +31,7 @@ export function App() {
   const apps = useSessions((s) => s.apps);
   const folder = useSessions((s) => s.folder);
   const api = useSessions((s) => s.api);
+  const { t } = useTranslation();
 
   // Listens to the engine and to the native menu (whose commands go to the store's dispatcher).
   useEffect(() => {
@@ -59,31 +66,26 @@ export function App() {
           <Toolbar />
           {watcher?.state === 'root-missing' && (
             <div className="banner error" role="alert">
-              {watcher.message} The list shows the last known state.
+              {t('window:app.rootMissing', { root })}
             </div>
           )}
           <div className="workspace">
             <Sidebar />
-            <main className="main" aria-label={MAIN_LABELS[view]}>
+            <main className="main" aria-label={t(`window:app.main.${view}`)}>
               {view === 'problems' ? (
                 <ProblemsView />
               ) : view === 'cleanup' ? (
                 <CleanupView />
               ) : apps.length === 0 ? (
                 <div className="empty" role="status">
-                  <p>
-                    This folder holds no app folders yet. A 4D Server creates one per mobile app at the first
-                    login.
-                  </p>
+                  <p>{t('window:app.noApps')}</p>
                 </div>
               ) : (
                 <>
                   <FilterBar />
                   {selectedApp && selectedApp.counts.sessions > 0 && selectedApp.counts.pending === 0 && (
                     <p className="hint">
-                      No device of this app waits for approval. To approve new devices by hand, set{' '}
-                      <code>$result.verify:=True</code> in the server's{' '}
-                      <code>On Mobile App Authentication</code> method.
+                      {richText(t('window:app.noPendingHint', markers(HINT_CODE)), HINT_CODE)}
                     </p>
                   )}
                   <SessionsTable />

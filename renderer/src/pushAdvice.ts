@@ -1,19 +1,20 @@
+import type { Translate } from '../../shared/i18n/translator.js';
 import type { PushFix } from '../../shared/push.js';
 
 /** The engine's structured fix, in the window's terms: the field of Push Setup to change. */
-export function settingsAdvice(fix: PushFix): string {
+export function settingsAdvice(fix: PushFix, t: Translate): string {
   switch (fix.setting) {
     case 'url':
       return fix.suggested
-        ? `In Push Setup, set "Server URL" to ${fix.suggested}.`
-        : 'In Push Setup, fill in "Server URL" with the address of the Push endpoint.';
+        ? t('push:advice.urlSuggested', { url: fix.suggested })
+        : t('push:advice.urlMissing');
     case 'timeout':
-      return `The server did not answer within ${fix.currentMs} ms: try again when it is less busy.`;
+      return t('push:advice.timeout', { ms: fix.currentMs });
     case 'trust-certificate':
-      return `In Push Setup, tick "Trust this server's own (self-signed) certificate" once you have checked its fingerprint${
-        fix.fingerprint256 ? ` (SHA-256 ${fix.fingerprint256})` : ''
-      } on the server.`;
+      return fix.fingerprint256
+        ? t('push:advice.trustFingerprint', { fingerprint: fix.fingerprint256 })
+        : t('push:advice.trust');
     case 'secret':
-      return 'In Push Setup, enter the secret (or password) the server expects.';
+      return t('push:advice.secret');
   }
 }

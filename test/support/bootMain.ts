@@ -51,6 +51,13 @@ export interface BootOptions {
   isPackaged?: boolean;
   /** false: another instance holds the lock. */
   singleInstanceLock?: boolean;
+  /** What `app.getPreferredSystemLanguages()` answers (the double's default: `['en-US']`). */
+  systemLanguages?: string[];
+  /**
+   * `process.resourcesPath` (Electron sets it; Node has none): where a packaged app's app-update.yml
+   * and package-type are, which electron-updater reads.
+   */
+  resourcesPath?: string;
 }
 
 export interface Boot {
@@ -129,8 +136,12 @@ export function writeElectronStandIn(appDir: string): void {
   );
 }
 
-/** `require('electron')` from the main file's folder (and its dependencies') gets the double. */
-function primeElectronRequire(mainFile: string): void {
+/**
+ * `require('electron')` from the main file's folder (and its dependencies') gets the double. Also for
+ * unit tests of code handed a CommonJS dependency that requires `electron` itself (electron-updater),
+ * which Vitest leaves to Node, beyond its alias.
+ */
+export function primeElectronRequire(mainFile: string): void {
   const id = createRequire(mainFile).resolve('electron');
   const cached = new Module(id);
   cached.filename = id;
@@ -150,6 +161,7 @@ export async function bootMain(options: BootOptions): Promise<Boot> {
   resetElectronDouble({ ready: false, platform });
   app.isPackaged = options.isPackaged ?? false;
   app.singleInstanceLock = options.singleInstanceLock ?? true;
+  if (options.systemLanguages) app.systemLanguages = options.systemLanguages;
   app.paths.set('logs', path.join(options.dataDir, 'logs'));
   if (options.keyring === 'none') safeStorageState.available = false;
   if (options.keyring === 'basic_text') safeStorageState.backend = 'basic_text';
@@ -162,7 +174,11 @@ export async function bootMain(options: BootOptions): Promise<Boot> {
   const appPath = options.isPackaged ? [] : [path.resolve(options.mainFile, '../../..')];
   process.argv = [executable, ...appPath, ...(options.args ?? [])];
   process.env.MOBILE_SESSIONS_DATA_DIR = options.dataDir;
+  if (options.resourcesPath) {
+    Object.defineProperty(process, 'resourcesPath', { value: options.resourcesPath, configurable: true });
+  }
   const restore = () => {
+    if (options.resourcesPath) Reflect.deleteProperty(process, 'resourcesPath');
     restorePlatform();
     process.argv = argv;
     if (env === undefined) delete process.env.MOBILE_SESSIONS_DATA_DIR;

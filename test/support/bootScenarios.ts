@@ -77,7 +77,9 @@ const applicationMenu = () => {
 };
 
 export function describeBoot(title: string, appDir: () => string): void {
-  describe(title, () => {
+  // A boot waits on real files, watchers and timers (a quit waits for the folder to close): on a
+  // machine busy with the rest of the suite that can take well over Vitest's 30 s; no result depends on it.
+  describe(title, { timeout: 120_000 }, () => {
     let dataDir: string;
     let boot: Boot | null = null;
     let preloadChannels: string[];
@@ -395,6 +397,62 @@ export function describeBoot(title: string, appDir: () => string): void {
       expect(app.getLoginItemSettings).not.toHaveBeenCalled();
       boot.window().close();
       await until(() => app.hasQuit);
+    });
+
+    it('speaks the system’s French; a choice from the window or the menu re-words the menu and the tray, tells the window, and is kept', async () => {
+      type Entry = MenuItem & { click?: (item: unknown) => void; checked?: boolean };
+      const labels = () => applicationMenu().map((entry) => entry.label);
+      const languageMenu = () =>
+        (applicationMenu()[2]?.submenu?.find((entry) => entry.submenu && entry.label?.startsWith('Lang'))
+          ?.submenu ?? []) as Entry[];
+      const boot = await start({ systemLanguages: ['fr-FR', 'en-US'] });
+      const window = await boot.becomeReady();
+      expect(labels()).toEqual(['Fichier', 'Édition', 'Affichage', 'Session', 'Aide']);
+      expect(applicationMenu()[4]?.submenu?.map((entry) => entry.label)).toContain(
+        'Rechercher les mises à jour…',
+      );
+      expect(languageMenu().find((entry) => entry.checked)?.label).toBe('Langue du système');
+      const [tray] = [...FakeTray.all];
+      if (!tray) throw new Error('no tray icon');
+      expect(tray.toolTip).toBe('Mobile Sessions\u00a0: aucun appareil en attente d’approbation');
+      expect(await invokeHandler(IPC.language, trustedEvent(window))).toEqual({
+        choice: 'system',
+        language: 'fr',
+      });
+
+      // The window's own setting.
+      expect(await invokeHandler(IPC.rendererReady, trustedEvent(window))).toBe(true);
+      expect(await invokeHandler(IPC.setLanguage, trustedEvent(window), 'en')).toEqual({
+        choice: 'en',
+        language: 'en',
+      });
+      await until(() => labels()[0] === 'File');
+      expect(labels()).toEqual(['File', 'Edit', 'View', 'Session', 'Help']);
+      expect(tray.toolTip).toBe('Mobile Sessions: no device waiting for approval');
+      expect(window.webContents.sent).toContainEqual({
+        channel: IPC.languageChanged,
+        args: [{ choice: 'en', language: 'en' }],
+      });
+
+      // View › Language › Français, from the native menu.
+      languageMenu()
+        .find((entry) => entry.label === 'Français')
+        ?.click?.({});
+      await until(() => labels()[0] === 'Fichier');
+      expect(window.webContents.sent).toContainEqual({
+        channel: IPC.languageChanged,
+        args: [{ choice: 'fr', language: 'fr' }],
+      });
+      await until(() => existsSync(path.join(dataDir, 'language.json')));
+      await until(() => readFileSync(path.join(dataDir, 'language.json'), 'utf8').includes('"fr"'));
+
+      // The next start, on a system in English: the admin's choice holds.
+      await boot.quit();
+      boot.restore();
+      const again = await start({ systemLanguages: ['en-US'] });
+      const next = await again.becomeReady();
+      expect(labels()).toEqual(['Fichier', 'Édition', 'Affichage', 'Session', 'Aide']);
+      expect(await invokeHandler(IPC.language, trustedEvent(next))).toEqual({ choice: 'fr', language: 'fr' });
     });
 
     it('makes no window for `activate` before ready, and one after', async () => {

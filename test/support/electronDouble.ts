@@ -30,14 +30,28 @@
  *   them). `maximize()` shows a hidden window, as Electron's does. After `destroy()`, the window's
  *   members throw "Object has been destroyed", and a frame's `url` throws, like Electron's.
  * - `shell.openExternal`, `shell.showItemInFolder`, `shell.trashItem` are spies.
+ * - `app.getPreferredSystemLanguages()` answers `app.systemLanguages` (`['en-US']` after a reset) and
+ *   `app.getLocale()` `app.locale` (`en-US`), as Electron does after `ready`.
  * - `Tray` (`FakeTray.all`) cannot be made before `ready` and keeps its tool tip, title and menu;
  *   `nativeImage` keeps only representations whose data URL decodes to a PNG (else it is empty).
  *   `app.addRecentDocument` records; `app.get/setLoginItemSettings` keep `app.loginItem`.
+ * - `net.request` (what electron-updater downloads with) is Electron's documented `ClientRequest` built on
+ *   Node's `http`/`https`: options as a URL string or `{ method, url | protocol+hostname+port+path,
+ *   headers, redirect, session }`; `setHeader`/`getHeader`/`removeHeader`, `write`, `end`, `abort`,
+ *   `followRedirect`; events `response` (Node's IncomingMessage, which has the documented `statusCode`,
+ *   `statusMessage`, lower-cased `headers` and the stream), `redirect` (mode `manual`; `error` mode
+ *   fails, `follow` follows), `error`, `abort`, `finish`, `close`. Each request is journaled
+ *   (`net.request GET <url>`). No `login`, upload progress, cache or cookies. `session.fromPartition`
+ *   answers one object per partition. `autoUpdater` (Electron's own, Squirrel's) is only its events:
+ *   electron-updater emits `before-quit-for-update` on it.
  * - `contextBridge.exposeInMainWorld` records what the preload exposes; `ipcRenderer` records
  *   `invoke` calls and delivers `emitToRenderer(channel, payload)` to its listeners with a raw
  *   event object, as Electron does, so tests can check the preload never forwards that event.
  *   `mainProcessModule()` is `electron` as the main process sees it (without these renderer APIs).
  */
+import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import https from 'node:https';
 import type * as Electron from 'electron';
 import { vi } from 'vitest';
 
@@ -643,7 +657,139 @@ export const session = {
       return script.id ?? script.filePath;
     },
   },
+  partitions: new Map<string, { partition: string }>(),
+  /** One session per partition name (electron-updater's own, `electron-updater`, for its downloads). */
+  fromPartition(partition: string, _options?: { cache?: boolean }): { partition: string } {
+    const existing = this.partitions.get(partition);
+    if (existing) return existing;
+    const created = { partition };
+    this.partitions.set(partition, created);
+    return created;
+  },
 };
+
+interface ClientRequestOptions {
+  method?: string;
+  url?: string;
+  protocol?: string;
+  hostname?: string;
+  host?: string;
+  port?: number | string;
+  path?: string;
+  headers?: Record<string, string | string[]>;
+  redirect?: 'follow' | 'error' | 'manual';
+  session?: unknown;
+}
+
+/** Electron's `ClientRequest` (net.request), over Node's http: see the header for what it models. */
+export class FakeClientRequest extends EventEmitter {
+  private readonly method: string;
+  private readonly redirectMode: 'follow' | 'error' | 'manual';
+  private url: URL;
+  private readonly headers = new Map<string, { name: string; value: string | string[] }>();
+  private readonly body: Buffer[] = [];
+  private current: http.ClientRequest | null = null;
+  private aborted = false;
+  private redirects = 0;
+  private followed = false;
+
+  constructor(options: string | ClientRequestOptions) {
+    super();
+    const o = typeof options === 'string' ? { url: options } : options;
+    this.method = (o.method ?? 'GET').toUpperCase();
+    this.url = new URL(
+      o.url ??
+        `${o.protocol ?? 'http:'}//${o.hostname ?? o.host ?? 'localhost'}${o.port ? `:${o.port}` : ''}${o.path ?? '/'}`,
+    );
+    this.redirectMode = o.redirect ?? 'follow';
+    for (const [name, value] of Object.entries(o.headers ?? {})) this.setHeader(name, value);
+  }
+
+  setHeader(name: string, value: string | string[] | number): void {
+    this.headers.set(name.toLowerCase(), { name, value: typeof value === 'number' ? String(value) : value });
+  }
+
+  getHeader(name: string): string | string[] | undefined {
+    return this.headers.get(name.toLowerCase())?.value;
+  }
+
+  removeHeader(name: string): void {
+    this.headers.delete(name.toLowerCase());
+  }
+
+  write(chunk: string | Buffer): void {
+    this.body.push(Buffer.from(chunk));
+  }
+
+  end(chunk?: string | Buffer): this {
+    if (chunk !== undefined) this.write(chunk);
+    this.send();
+    return this;
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.current?.destroy();
+    this.emit('abort');
+    this.emit('close');
+  }
+
+  /** In mode `manual`, called during `redirect`: the request goes on to the new address. */
+  followRedirect(): void {
+    this.followed = true;
+  }
+
+  private send(): void {
+    record(`net.request ${this.method} ${this.url.href}`);
+    const client = this.url.protocol === 'https:' ? https : http;
+    const headers = Object.fromEntries([...this.headers.values()].map(({ name, value }) => [name, value]));
+    const request = client.request(this.url, { method: this.method, headers }, (response) => {
+      if (this.aborted) return void response.resume();
+      const location = response.headers.location;
+      const status = response.statusCode ?? 0;
+      if (status >= 300 && status < 400 && location) {
+        response.resume();
+        this.redirectTo(status, new URL(location, this.url), response.headers);
+        return;
+      }
+      response.on('end', () => {
+        if (!this.aborted) this.emit('close');
+      });
+      this.emit('response', response);
+    });
+    this.current = request;
+    request.on('error', (error) => {
+      if (!this.aborted) this.emit('error', error);
+    });
+    request.end(Buffer.concat(this.body), () => this.emit('finish'));
+  }
+
+  private redirectTo(status: number, to: URL, responseHeaders: http.IncomingHttpHeaders): void {
+    if (this.redirectMode === 'error' || ++this.redirects > 20) {
+      this.emit('error', new Error('net::ERR_TOO_MANY_REDIRECTS'));
+      return;
+    }
+    if (this.redirectMode === 'manual') {
+      this.followed = false;
+      this.emit('redirect', status, this.method, to.href, responseHeaders);
+      // Electron: unless `followRedirect()` was called during the event, the redirect is cancelled.
+      if (!this.followed) {
+        if (!this.aborted) this.abort();
+        return;
+      }
+    }
+    this.url = to;
+    this.send();
+  }
+}
+
+export const net = {
+  request: (options: string | ClientRequestOptions) => new FakeClientRequest(options),
+};
+
+/** Electron's own autoUpdater (Squirrel): only its events (electron-updater emits `before-quit-for-update`). */
+export const autoUpdater = new FakeEmitter();
 
 export interface FakeDisplay {
   id: number;
@@ -689,6 +835,18 @@ class FakeApp extends FakeEmitter {
   readonly paths = new Map<string, string>();
 
   readonly getVersion = vi.fn(() => '9.8.7');
+  /** The OS's preferred languages, most preferred first. */
+  systemLanguages: string[] = ['en-US'];
+  /** Chromium's UI locale. */
+  locale = 'en-US';
+
+  getPreferredSystemLanguages(): string[] {
+    return [...this.systemLanguages];
+  }
+
+  getLocale(): string {
+    return this.locale;
+  }
   readonly getPath = vi.fn((name: string) => this.paths.get(name) ?? `/fake/${name}`);
   readonly setPath = vi.fn((name: string, value: string) => {
     record(`app.setPath ${name}`);
@@ -771,6 +929,8 @@ class FakeApp extends FakeEmitter {
     this.instanceData = undefined;
     this.paths.clear();
     this.loginItem = { openAtLogin: false };
+    this.systemLanguages = ['en-US'];
+    this.locale = 'en-US';
     this.ready = ready;
     this.readyPromise = ready ? Promise.resolve() : new Promise((resolve) => (this.resolveReady = resolve));
     this.setAppUserModelId =
@@ -810,6 +970,8 @@ export function resetElectronDouble(options: ResetOptions = {}): void {
   app.quitting = false;
   FakeBrowserWindow.all.clear();
   for (const tray of FakeTray.all) tray.destroy();
+  autoUpdater.removeAllListeners();
+  session.partitions.clear();
   Notification.supported = true;
   Notification.shownRefs.length = 0;
   Object.assign(safeStorageState, { available: true, backend: 'gnome_libsecret' });
@@ -857,6 +1019,7 @@ export function mainProcessModule(): Record<string, unknown> {
     ipcMain,
     Menu,
     nativeImage,
+    net,
     Notification,
     protocol,
     safeStorage,
@@ -864,6 +1027,7 @@ export function mainProcessModule(): Record<string, unknown> {
     session,
     shell,
     Tray,
+    autoUpdater,
   };
 }
 

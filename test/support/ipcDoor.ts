@@ -6,10 +6,15 @@
  * `electron` is the double (vitest.config.ts aliases it).
  */
 
-import { type DesktopDialogs, registerIpcAdapter } from '../../electron/main/ipcAdapter.js';
+import {
+  type DesktopDialogs,
+  type LanguageControl,
+  registerIpcAdapter,
+} from '../../electron/main/ipcAdapter.js';
 import { RendererChannel } from '../../electron/main/rendererChannel.js';
 import type { AppService } from '../../electron/services/appService.js';
 import type { AppEvent, Envelope } from '../../shared/contract.js';
+import { type LanguageSetting, pickLanguage } from '../../shared/i18n/language.js';
 import { IPC } from '../../shared/ipc.js';
 import {
   asBrowserWindow,
@@ -42,6 +47,21 @@ export function fakeDialogs(
   return { dialogs, calls };
 }
 
+/**
+ * The language as main keeps it, for doors whose tests are about something else: a choice lasts in
+ * memory only (a double of electron/main/language.ts's DesktopLanguage, which has its own tests).
+ */
+export function memoryLanguage(systemLanguages: readonly string[] = ['en-US']): LanguageControl {
+  let setting: LanguageSetting = { choice: 'system', language: pickLanguage(systemLanguages) };
+  return {
+    setting: () => setting,
+    choose: async (choice) => {
+      setting = { choice, language: pickLanguage(systemLanguages, choice) };
+      return setting;
+    },
+  };
+}
+
 export interface IpcDoor {
   window: FakeBrowserWindow;
   call(method: unknown, params?: unknown): Promise<Envelope<unknown>>;
@@ -64,6 +84,7 @@ export async function openIpcDoor(service: AppService): Promise<IpcDoor> {
     service,
     getWindow: () => asBrowserWindow(window),
     dialogs: fakeDialogs().dialogs,
+    language: memoryLanguage(),
     onRendererReady: () => channel.markReady(),
     log: (message, error) => logged.push({ message, error }),
   });

@@ -99,7 +99,7 @@ export async function preloadInvokeChannels(
   renderer.ipcRenderer.invoke.mockClear();
   for (const [name, method] of Object.entries(bridge)) {
     if (name === 'pathForFile') continue; // not IPC: webUtils, in the renderer
-    const result = method(name === 'onEvent' || name === 'onMenuCommand' ? () => {} : undefined);
+    const result = method(name.startsWith('on') ? () => {} : undefined);
     if (result instanceof Promise) await result;
   }
   const channels = new Set(renderer.ipcRenderer.invoke.mock.calls.map(([channel]) => String(channel)));

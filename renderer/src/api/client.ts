@@ -10,6 +10,12 @@ import type {
   RequestResult,
 } from '../../../shared/contract.js';
 import type { ErrorShape } from '../../../shared/errors.js';
+import {
+  type LanguageChoice,
+  type LanguageSetting,
+  pickLanguage,
+  readChoice,
+} from '../../../shared/i18n/language.js';
 import type { ConfirmModel, DesktopBridge, MenuCommandMessage, MenuItemModel } from '../../../shared/ipc.js';
 
 export class ApiError extends Error {
@@ -34,6 +40,15 @@ export interface ApiClient {
   confirm: ((model: ConfirmModel) => Promise<boolean>) | null;
   /** The path of a dropped folder (Electron only). */
   pathForFile(file: File): string | null;
+  /** The language: the OS's (desktop) or the browser's, unless the admin chose one. */
+  language: LanguageDoor;
+}
+
+export interface LanguageDoor {
+  read(): Promise<LanguageSetting>;
+  choose(choice: LanguageChoice): Promise<LanguageSetting>;
+  /** Changes made elsewhere (the native menu, another tab). */
+  onChange(listener: (setting: LanguageSetting) => void): () => void;
 }
 
 function unwrap<T>(envelope: Envelope<T> | null): T {
@@ -54,6 +69,43 @@ export function desktopClient(bridge: DesktopBridge): ApiClient {
     pickFolder: () => bridge.pickFolder(),
     confirm: (model) => bridge.confirm(model),
     pathForFile: (file) => bridge.pathForFile(file),
+    language: {
+      read: () => bridge.language(),
+      choose: (choice) => bridge.setLanguage(choice),
+      onChange: (listener) => bridge.onLanguageChanged(listener),
+    },
+  };
+}
+
+const LANGUAGE_KEY = 'mobile-sessions.language';
+
+/** The browser mode: the browser's languages, and the admin's choice kept in this browser. */
+export function browserLanguage(
+  storage: Pick<Storage, 'getItem' | 'setItem'> = window.localStorage,
+  preferred: () => readonly string[] = () => navigator.languages,
+): LanguageDoor {
+  const setting = (): LanguageSetting => {
+    const choice = readChoice(storage.getItem(LANGUAGE_KEY));
+    return { choice, language: pickLanguage(preferred(), choice) };
+  };
+  return {
+    read: async () => setting(),
+    choose: async (choice) => {
+      storage.setItem(LANGUAGE_KEY, readChoice(choice));
+      return setting();
+    },
+    onChange: (listener) => {
+      // Another tab chose a language, or the browser's languages changed.
+      const changed = (event: Event) => {
+        if (!(event instanceof StorageEvent) || event.key === LANGUAGE_KEY) listener(setting());
+      };
+      window.addEventListener('storage', changed);
+      window.addEventListener('languagechange', changed);
+      return () => {
+        window.removeEventListener('storage', changed);
+        window.removeEventListener('languagechange', changed);
+      };
+    },
   };
 }
 
@@ -93,6 +145,7 @@ export function browserClient(): ApiClient {
     pickFolder: null,
     confirm: null,
     pathForFile: () => null,
+    language: browserLanguage(),
   };
 }
 

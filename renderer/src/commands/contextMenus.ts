@@ -10,6 +10,7 @@ import {
   TABLE_CONTEXT_MENU,
 } from '../../../shared/commands.js';
 import type { SessionSummary } from '../../../shared/contract.js';
+import type { Translate } from '../../../shared/i18n/translator.js';
 import type { MenuItemModel } from '../../../shared/ipc.js';
 
 function model(
@@ -17,27 +18,34 @@ function model(
   platform: KeyPlatform,
   count: number,
   enabled: (id: CommandId) => boolean,
+  t: Translate,
 ): MenuItemModel[] {
   return layout.map((id) =>
     id === null
       ? { type: 'separator' }
-      : { type: 'item', id, label: commandLabel(id, platform, count), enabled: enabled(id) },
+      : { type: 'item', id, label: commandLabel(id, platform, t, count), enabled: enabled(id) },
   );
 }
 
-/** A row's menu; `count` sessions are selected (the row among them). */
-export function rowContextMenu(platform: KeyPlatform, row: SessionSummary, count: number): MenuItemModel[] {
-  return model(ROW_CONTEXT_MENU, platform, count, (id) => {
+/** A row's menu; `count` sessions are selected (the row among them); its words in `t`'s language. */
+export function rowContextMenu(
+  platform: KeyPlatform,
+  row: SessionSummary,
+  count: number,
+  t: Translate,
+): MenuItemModel[] {
+  const enabled = (id: CommandId) => {
     if (id === 'accept') return count > 1 || row.status !== 'accepted';
     if (id === 'set-pending') return count > 1 || row.status !== 'pending';
     if (id === 'copy-email') return Boolean(row.email);
     return true;
-  });
+  };
+  return model(ROW_CONTEXT_MENU, platform, count, enabled, t);
 }
 
 /** The menu of the table's empty space. */
-export function tableContextMenu(platform: KeyPlatform): MenuItemModel[] {
-  return model(TABLE_CONTEXT_MENU, platform, 1, () => true);
+export function tableContextMenu(platform: KeyPlatform, t: Translate): MenuItemModel[] {
+  return model(TABLE_CONTEXT_MENU, platform, 1, () => true, t);
 }
 
 /** The command a menu answered, if it is one of the menu's own items (an answer crossed IPC). */

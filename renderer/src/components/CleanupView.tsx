@@ -6,14 +6,10 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
-import {
-  CLEANUP_RULES,
-  type CleanupCandidate,
-  RULE_LABELS,
-  reasonText,
-  STALE_AGE_BASIS,
-} from '../../../shared/cleanup.js';
-import { plural } from '../../../shared/text.js';
+import { useTranslation } from 'react-i18next';
+import { CLEANUP_RULES, type CleanupCandidate } from '../../../shared/cleanup.js';
+import { reasonWords, statusWord } from '../cleanupTexts.js';
+import { useFormats } from '../i18n/LanguageProvider.js';
 import { anyRule, tickedRefs } from '../store/cleanup.js';
 import { useSessions } from '../store/StoreContext.js';
 import './cleanup.css';
@@ -32,25 +28,23 @@ export function CleanupView() {
   const { choices, preview, previewRules, unticked, previewing, removing, error, done } = cleanup;
   const ticked = tickedRefs(preview, unticked).length;
   const appName = (folder: string) => apps.find((a) => a.folder === folder)?.name ?? folder;
+  const { t } = useTranslation();
 
   return (
-    <section className="cleanup" aria-label="Clean-up">
-      <h2>Clean up sessions</h2>
-      <p className="hint">
-        Pick the rules, check what they propose, untick what should stay. Nothing is removed until you press
-        the button below; the sessions go to the Trash in one change that one Undo restores.
-      </p>
+    <section className="cleanup" aria-label={t('cleanup:label')}>
+      <h2>{t('cleanup:title')}</h2>
+      <p className="hint">{t('cleanup:intro')}</p>
 
       <fieldset className="cleanup-rules" disabled={removing}>
-        <legend>Rules</legend>
+        <legend>{t('cleanup:rules.legend')}</legend>
         <label>
-          App{' '}
+          {t('cleanup:rules.app')}{' '}
           <select
-            aria-label="Clean-up app"
+            aria-label={t('cleanup:rules.appLabel')}
             value={choices.folder ?? ''}
             onChange={(e) => void choose({ folder: e.target.value || null })}
           >
-            <option value="">All apps</option>
+            <option value="">{t('cleanup:rules.allApps')}</option>
             {apps.map((app) => (
               <option key={app.folder} value={app.folder}>
                 {app.name}
@@ -64,7 +58,7 @@ export function CleanupView() {
             checked={choices.superseded}
             onChange={(e) => void choose({ superseded: e.target.checked })}
           />
-          Superseded: older sessions of a device (same app, same device ID) that has a newer one
+          {t('cleanup:rules.superseded')}
         </label>
         <label className="check sub">
           <input
@@ -73,7 +67,7 @@ export function CleanupView() {
             disabled={!choices.superseded}
             onChange={(e) => void choose({ sameEmail: e.target.checked })}
           />
-          only when the newer session has the same e-mail
+          {t('cleanup:rules.sameEmail')}
         </label>
         <div className="check">
           <label>
@@ -82,7 +76,7 @@ export function CleanupView() {
               checked={choices.stale}
               onChange={(e) => void choose({ stale: e.target.checked })}
             />
-            Stale: files unchanged for
+            {t('cleanup:rules.stale')}
           </label>{' '}
           <StaleDays
             value={choices.staleDays}
@@ -91,7 +85,7 @@ export function CleanupView() {
           />
         </div>
         <p className="hint sub" id="stale-basis">
-          {STALE_AGE_BASIS}
+          {t('cleanup:rules.ageBasis')}
         </p>
         <label className="check">
           <input
@@ -99,7 +93,7 @@ export function CleanupView() {
             checked={choices.simulators}
             onChange={(e) => void choose({ simulators: e.target.checked })}
           />
-          Simulators
+          {t('cleanup:rules.simulators')}
         </label>
         <label className="check">
           <input
@@ -107,7 +101,7 @@ export function CleanupView() {
             checked={choices.guests}
             onChange={(e) => void choose({ guests: e.target.checked })}
           />
-          Guests: sessions without an e-mail
+          {t('cleanup:rules.guests')}
         </label>
         <label className="check">
           <input
@@ -115,7 +109,7 @@ export function CleanupView() {
             checked={choices.includePending}
             onChange={(e) => void choose({ includePending: e.target.checked })}
           />
-          Include pending sessions (devices waiting for a decision are left out otherwise)
+          {t('cleanup:rules.includePending')}
         </label>
       </fieldset>
 
@@ -127,11 +121,7 @@ export function CleanupView() {
 
       {done ? (
         <div className="cleanup-done" role="status">
-          <p>
-            {plural(done.removed, 'session')} moved to the Trash in one change
-            {done.failed ? `; ${done.failed} could not be removed` : ''}. The notice's Undo (or Ctrl/Cmd+Z)
-            puts them back.
-          </p>
+          <p>{t('cleanup:done.moved', { removed: done.removed, failed: done.failed })}</p>
           <div className="cleanup-actions">
             {done.batch && (
               <button
@@ -141,23 +131,21 @@ export function CleanupView() {
                   await previewAgain();
                 }}
               >
-                Undo Clean-up
+                {t('cleanup:done.undo')}
               </button>
             )}
             <button type="button" onClick={() => void previewAgain()}>
-              Preview Again
+              {t('cleanup:done.previewAgain')}
             </button>
             <button type="button" className="primary" onClick={() => void run('push')}>
-              Push to the 4D Server
+              {t('cleanup:done.push')}
             </button>
           </div>
-          <p className="hint">
-            The server keeps removed sessions in memory until it reloads them: Push tells it to.
-          </p>
+          <p className="hint">{t('cleanup:done.pushHint')}</p>
         </div>
       ) : !previewRules || !anyRule(previewRules) ? (
         <p className="empty" role="status">
-          {previewing ? 'Previewing…' : 'Pick at least one rule.'}
+          {previewing ? t('cleanup:previewing') : t('cleanup:pickRule')}
         </p>
       ) : preview ? (
         <>
@@ -173,13 +161,13 @@ export function CleanupView() {
               <CandidateList candidates={preview.candidates} appName={appName} />
               <div className="cleanup-actions">
                 <button type="button" onClick={() => tickAll(true)}>
-                  Tick All
+                  {t('cleanup:tickAll')}
                 </button>
                 <button type="button" onClick={() => tickAll(false)}>
-                  Untick All
+                  {t('cleanup:untickAll')}
                 </button>
                 <span className="muted" aria-live="polite">
-                  {ticked} of {preview.candidates.length} ticked
+                  {t('cleanup:ticked', { ticked, total: preview.candidates.length })}
                 </span>
                 <button
                   type="button"
@@ -187,7 +175,7 @@ export function CleanupView() {
                   disabled={ticked === 0 || removing || previewing}
                   onClick={() => void runCleanup()}
                 >
-                  {removing ? 'Moving to the Trash…' : `Move ${plural(ticked, 'Session')} to the Trash`}
+                  {removing ? t('cleanup:moving') : t('cleanup:move', { count: ticked })}
                 </button>
               </div>
             </>
@@ -210,6 +198,7 @@ function StaleDays({
   // What the admin types, kept as text: a half-typed number is not sent.
   const [text, setText] = useState(value === null ? '' : String(value));
   useEffect(() => setText(value === null ? '' : String(value)), [value]);
+  const { t } = useTranslation();
   const number = Number(text);
   const valid = /^\d+$/.test(text) && number >= 1 && number <= MAX_STALE_DAYS;
   return (
@@ -218,7 +207,7 @@ function StaleDays({
         type="number"
         min={1}
         max={MAX_STALE_DAYS}
-        aria-label="Stale after days"
+        aria-label={t('cleanup:rules.staleDaysLabel')}
         aria-describedby="stale-basis"
         aria-invalid={!valid}
         value={text}
@@ -228,9 +217,11 @@ function StaleDays({
           if (/^\d+$/.test(e.target.value) && next >= 1 && next <= MAX_STALE_DAYS) onChange(next);
         }}
       />{' '}
-      days
-      {suggested !== null && <span className="muted"> (suggested for this folder: {suggested})</span>}
-      {!valid && <span className="problem"> A whole number of days from 1 to {MAX_STALE_DAYS}.</span>}
+      {t('cleanup:rules.staleDaysUnit', { count: valid ? number : 0 })}
+      {suggested !== null && (
+        <span className="muted"> {t('cleanup:rules.suggested', { days: suggested })}</span>
+      )}
+      {!valid && <span className="problem"> {t('cleanup:rules.invalidDays', { max: MAX_STALE_DAYS })}</span>}
     </span>
   );
 }
@@ -248,23 +239,21 @@ function Counts({
   pendingLeftOut: number;
   appName: (folder: string) => string;
 }) {
+  const { t } = useTranslation();
+  const { number } = useFormats();
   return (
-    <div className="cleanup-counts" role="status" aria-label="Clean-up counts">
+    <div className="cleanup-counts" role="status" aria-label={t('cleanup:counts.label')}>
       <p>
-        <strong>{plural(total, 'session')} proposed</strong>
+        <strong>{t('cleanup:counts.proposed', { count: total })}</strong>
         {pendingLeftOut > 0 && (
-          <span className="muted">
-            {' '}
-            · {plural(pendingLeftOut, 'pending session')} left out (tick "Include pending" to propose{' '}
-            {pendingLeftOut === 1 ? 'it' : 'them'})
-          </span>
+          <span className="muted"> · {t('cleanup:counts.pendingLeftOut', { count: pendingLeftOut })}</span>
         )}
       </p>
       <dl className="counts">
         {CLEANUP_RULES.map((rule) => (
           <div key={rule} data-rule={rule}>
-            <dt>{RULE_LABELS[rule]}</dt>
-            <dd>{byRule[rule] ?? 0}</dd>
+            <dt>{t(`cleanup:ruleLabel.${rule}`)}</dt>
+            <dd>{number(byRule[rule] ?? 0)}</dd>
           </div>
         ))}
       </dl>
@@ -273,7 +262,7 @@ function Counts({
           {Object.entries(byApp).map(([folder, count]) => (
             <div key={folder} data-app={folder}>
               <dt>{appName(folder)}</dt>
-              <dd>{count}</dd>
+              <dd>{number(count)}</dd>
             </div>
           ))}
         </dl>
@@ -291,6 +280,8 @@ function CandidateList({
 }) {
   const unticked = useSessions((s) => s.cleanup.unticked);
   const toggle = useSessions((s) => s.toggleCleanupRow);
+  const { t } = useTranslation();
+  const { dateTime } = useFormats();
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: candidates.length,
@@ -307,20 +298,20 @@ function CandidateList({
       <div style={{ paddingTop: above, paddingBottom: below }}>
         <table
           className="cleanup-list"
-          aria-label="Clean-up candidates"
+          aria-label={t('cleanup:list.label')}
           aria-rowcount={candidates.length + 1}
         >
           <thead>
             <tr aria-rowindex={1}>
-              <th scope="col">Remove</th>
-              <th scope="col">Device</th>
-              <th scope="col">App</th>
-              <th scope="col">E-mail</th>
-              <th scope="col">Status</th>
-              <th scope="col" title={STALE_AGE_BASIS}>
-                Age (last change)
+              <th scope="col">{t('cleanup:list.remove')}</th>
+              <th scope="col">{t('cleanup:list.device')}</th>
+              <th scope="col">{t('cleanup:list.app')}</th>
+              <th scope="col">{t('cleanup:list.email')}</th>
+              <th scope="col">{t('cleanup:list.status')}</th>
+              <th scope="col" title={t('cleanup:rules.ageBasis')}>
+                {t('cleanup:list.age')}
               </th>
-              <th scope="col">Why</th>
+              <th scope="col">{t('cleanup:list.why')}</th>
             </tr>
           </thead>
           <tbody>
@@ -339,16 +330,20 @@ function CandidateList({
                     <input
                       type="checkbox"
                       checked={isTicked}
-                      aria-label={`Remove ${c.device ?? 'session'} ${c.ref}`}
+                      aria-label={
+                        c.device
+                          ? t('cleanup:list.removeDevice', { device: c.device, ref: c.ref })
+                          : t('cleanup:list.removeSession', { ref: c.ref })
+                      }
                       onChange={() => toggle(c.ref)}
                     />
                   </td>
                   <td>{c.device ?? '—'}</td>
                   <td>{appName(c.folder)}</td>
-                  <td>{c.email || 'guest'}</td>
-                  <td>{c.status ?? 'invalid'}</td>
-                  <td title={c.modified}>{plural(c.ageDays, 'day')}</td>
-                  <td>{c.reasons.map(reasonText).join('; ')}</td>
+                  <td>{c.email || t('cleanup:list.guest')}</td>
+                  <td>{statusWord(c.status, t)}</td>
+                  <td title={dateTime(c.modified)}>{t('cleanup:list.ageDays', { count: c.ageDays })}</td>
+                  <td>{reasonWords(c.reasons, t)}</td>
                 </tr>
               );
             })}

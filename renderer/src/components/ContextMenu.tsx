@@ -3,6 +3,7 @@
  * browser, as an accessible DOM menu (role="menu", arrow keys, Escape).
  */
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { create } from 'zustand';
 import type { MenuItemModel } from '../../../shared/ipc.js';
 import type { ApiClient } from '../api/client.js';
@@ -37,6 +38,7 @@ function close(id: string | null) {
 export function DomContextMenu() {
   const { open, x, y, items } = useDomMenu();
   const ref = useRef<HTMLUListElement>(null);
+  const { t } = useTranslation();
 
   useEffect(() => {
     if (!open) return;
@@ -64,7 +66,7 @@ export function DomContextMenu() {
     <ul
       ref={ref}
       role="menu"
-      aria-label="Actions"
+      aria-label={t('window:contextMenu.label')}
       className="context-menu"
       style={{
         left: Math.min(x, window.innerWidth - 240),

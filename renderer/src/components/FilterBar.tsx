@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useSessions } from '../store/StoreContext.js';
 import { bulkActions } from './tableLogic.js';
 
@@ -14,6 +15,7 @@ export function FilterBar() {
   const rowByRef = useSessions((s) => s.rowByRef);
   const run = useSessions((s) => s.run);
   const [search, setSearch] = useState(filters.search);
+  const { t } = useTranslation();
 
   useEffect(() => setSearch(filters.search), [filters.search]);
 
@@ -24,8 +26,8 @@ export function FilterBar() {
     <div className="filter-bar">
       <input
         type="search"
-        aria-label="Search"
-        placeholder="Search device, e-mail, session id, IP"
+        aria-label={t('window:filters.search')}
+        placeholder={t('window:filters.searchPlaceholder')}
         value={search}
         onChange={(event) => {
           setSearch(event.target.value);
@@ -33,66 +35,66 @@ export function FilterBar() {
         }}
       />
       <label>
-        Status{' '}
+        {t('window:filters.status')}{' '}
         <select
-          aria-label="Status filter"
+          aria-label={t('window:filters.statusFilter')}
           value={filters.status ?? ''}
           onChange={(e) => setFilters({ status: (e.target.value || null) as 'accepted' | 'pending' | null })}
         >
-          <option value="">Any</option>
-          <option value="pending">Pending</option>
-          <option value="accepted">Accepted</option>
+          <option value="">{t('window:filters.any')}</option>
+          <option value="pending">{t('window:filters.pending')}</option>
+          <option value="accepted">{t('window:filters.accepted')}</option>
         </select>
       </label>
       <label>
-        OS{' '}
+        {t('window:filters.os')}{' '}
         <select
-          aria-label="OS filter"
+          aria-label={t('window:filters.osFilter')}
           value={filters.os ?? ''}
           onChange={(e) => setFilters({ os: e.target.value || null })}
         >
-          <option value="">Any</option>
+          <option value="">{t('window:filters.any')}</option>
           <option value="iOS">iOS</option>
           <option value="iPadOS">iPadOS</option>
           <option value="Android">Android</option>
         </select>
       </label>
       <label>
-        Devices{' '}
+        {t('window:filters.devices')}{' '}
         <select
-          aria-label="Simulator filter"
+          aria-label={t('window:filters.simulatorFilter')}
           value={filters.simulator === null ? '' : filters.simulator ? 'simulator' : 'device'}
           onChange={(e) =>
             setFilters({ simulator: e.target.value === '' ? null : e.target.value === 'simulator' })
           }
         >
-          <option value="">All</option>
-          <option value="device">Real devices</option>
-          <option value="simulator">Simulators</option>
+          <option value="">{t('window:filters.all')}</option>
+          <option value="device">{t('window:filters.realDevices')}</option>
+          <option value="simulator">{t('window:filters.simulators')}</option>
         </select>
       </label>
       <label>
-        Users{' '}
+        {t('window:filters.users')}{' '}
         <select
-          aria-label="Guest filter"
+          aria-label={t('window:filters.guestFilter')}
           value={filters.guest === null ? '' : filters.guest ? 'guest' : 'email'}
           onChange={(e) => setFilters({ guest: e.target.value === '' ? null : e.target.value === 'guest' })}
         >
-          <option value="">All</option>
-          <option value="email">With an e-mail</option>
-          <option value="guest">Guests (no e-mail)</option>
+          <option value="">{t('window:filters.all')}</option>
+          <option value="email">{t('window:filters.withEmail')}</option>
+          <option value="guest">{t('window:filters.guests')}</option>
         </select>
       </label>
       <span className="matching" aria-live="polite">
-        {matching} shown · {matchingPending} pending
+        {t('window:filters.matching', { matching, pending: matchingPending })}
       </span>
       <fieldset className="bulk">
-        <legend className="visually-hidden">Bulk actions</legend>
+        <legend className="visually-hidden">{t('window:filters.bulkActions')}</legend>
         <button type="button" className="primary" disabled={!bulk.accept} onClick={() => void run('accept')}>
-          Accept{selected > 0 ? ` ${selected}` : ''}
+          {t('window:filters.accept', { count: selected })}
         </button>
         <button type="button" disabled={!bulk.setPending} onClick={() => void run('set-pending')}>
-          Set Pending{selected > 0 ? ` ${selected}` : ''}
+          {t('window:filters.setPending', { count: selected })}
         </button>
       </fieldset>
     </div>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useSessions } from '../store/StoreContext.js';
 
 /** Short notices after each change, with Undo; errors say what happened and what to do. */
@@ -7,6 +8,7 @@ export function Notices() {
   const hold = useSessions((s) => s.holdNotice);
   const run = useSessions((s) => s.run);
   const besideDetails = useSessions((s) => s.details !== null);
+  const { t } = useTranslation();
   return (
     <div className={besideDetails ? 'notices beside-details' : 'notices'} role="status" aria-live="polite">
       {notices.map((n) => (
@@ -24,7 +26,7 @@ export function Notices() {
             <>
               <code className="path">{n.path}</code>
               <button type="button" onClick={() => void navigator.clipboard?.writeText(n.path ?? '')}>
-                Copy path
+                {t('window:notices.copyPath')}
               </button>
             </>
           )}
@@ -36,10 +38,15 @@ export function Notices() {
                 void run('undo', { batch: n.undoBatch });
               }}
             >
-              Undo
+              {t('window:notices.undo')}
             </button>
           )}
-          <button type="button" aria-label="Dismiss" className="dismiss" onClick={() => dismiss(n.id)}>
+          <button
+            type="button"
+            aria-label={t('window:notices.dismiss')}
+            className="dismiss"
+            onClick={() => dismiss(n.id)}
+          >
             ✕
           </button>
         </div>

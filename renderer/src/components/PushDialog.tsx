@@ -3,9 +3,12 @@
  * did. Failures say what to do (docs/push.md has the 4D side).
  */
 import { useEffect, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { PushAuthKind } from '../../../shared/push.js';
-import { plural } from '../../../shared/text.js';
+import { useLanguage } from '../i18n/LanguageProvider.js';
+import { problemTitle } from '../problemTexts.js';
 import { settingsAdvice } from '../pushAdvice.js';
+import { engineDetail, resultSummary, resultTitle } from '../pushTexts.js';
 import { useSessions } from '../store/StoreContext.js';
 import { PushDocs } from './PushDocs.js';
 
@@ -31,6 +34,9 @@ function Modal({
   );
 }
 
+/** The authentications Push Setup offers, in the order shown. */
+const AUTH_CHOICES: readonly PushAuthKind[] = ['bearer', 'basic', 'rest-login', 'none'];
+
 function SetupForm() {
   const current = useSessions((s) => s.pushState?.settings);
   const save = useSessions((s) => s.saveServerSettings);
@@ -41,13 +47,13 @@ function SetupForm() {
   const [secret, setSecret] = useState('');
   const [trust, setTrust] = useState(current?.tls.trustSelfSigned ?? false);
   const [showDocs, setShowDocs] = useState(false);
+  const { t } = useTranslation();
   return (
-    <Modal title="Push setup" onClose={close}>
+    <Modal title={t('push:setup.title')} onClose={close}>
       <p>
-        Push asks your 4D Server to run <code>MOBILE APP REFRESH SESSIONS</code>. The server needs a few lines
-        of 4D code first.{' '}
+        <Trans i18nKey="push:setup.intro" components={{ code: <code /> }} />{' '}
         <button type="button" className="link" onClick={() => setShowDocs(true)}>
-          Show the 4D code and how to set it up
+          {t('push:setup.showDocs')}
         </button>
       </p>
       {showDocs && <PushDocs onClose={() => setShowDocs(false)} />}
@@ -67,7 +73,7 @@ function SetupForm() {
         }}
       >
         <label>
-          Server URL
+          {t('push:setup.url')}
           <input
             required
             value={url}
@@ -76,42 +82,43 @@ function SetupForm() {
           />
         </label>
         <label>
-          Authentication
+          {t('push:setup.auth')}
           <select value={auth} onChange={(e) => setAuth(e.target.value as PushAuthKind)}>
-            <option value="bearer">Shared secret (Bearer)</option>
-            <option value="basic">User and password (Basic)</option>
-            <option value="rest-login">4D REST login</option>
-            <option value="none">None</option>
+            {AUTH_CHOICES.map((kind) => (
+              <option key={kind} value={kind}>
+                {t(`push:setup.authKind.${kind}`)}
+              </option>
+            ))}
           </select>
         </label>
         {(auth === 'basic' || auth === 'rest-login') && (
           <label>
-            User
+            {t('push:setup.user')}
             <input value={user} onChange={(e) => setUser(e.target.value)} />
           </label>
         )}
         {auth !== 'none' && (
           <label>
-            {auth === 'bearer' ? 'Secret' : 'Password'}
+            {auth === 'bearer' ? t('push:setup.secret') : t('push:setup.password')}
             <input
               type="password"
               value={secret}
               onChange={(e) => setSecret(e.target.value)}
-              placeholder={current?.hasSecret ? 'unchanged' : ''}
+              placeholder={current?.hasSecret ? t('push:setup.unchanged') : ''}
               autoComplete="off"
             />
           </label>
         )}
         <label className="check">
           <input type="checkbox" checked={trust} onChange={(e) => setTrust(e.target.checked)} />
-          Trust this server's own (self-signed) certificate
+          {t('push:setup.trust')}
         </label>
         <div className="modal-actions">
           <button type="button" onClick={close}>
-            Cancel
+            {t('push:setup.cancel')}
           </button>
           <button type="submit" className="primary">
-            Save and Continue
+            {t('push:setup.save')}
           </button>
         </div>
       </form>
@@ -125,6 +132,8 @@ export function PushDialog() {
   const confirm = useSessions((s) => s.confirmPush);
   const pushing = useSessions((s) => s.pushing);
   const openSetup = useSessions((s) => s.openPushSetup);
+  const { t } = useTranslation();
+  const { language } = useLanguage();
   if (!dialog) return null;
   if (dialog.mode === 'setup') return <SetupForm />;
 
@@ -132,33 +141,24 @@ export function PushDialog() {
     const { check } = dialog;
     const nothing = check.unpushed.counts.total === 0;
     return (
-      <Modal title="Push to the 4D Server" onClose={close}>
+      <Modal title={t('push:check.title')} onClose={close}>
         {nothing ? (
           <p>
-            {check.unpushed.lastPush
-              ? 'Nothing changed since the last push.'
-              : 'No change to push, and no push yet from this folder.'}{' '}
-            Push anyway to make the server re-read its sessions?
+            {check.unpushed.lastPush ? t('push:check.nothingSinceLastPush') : t('push:check.nothingEver')}
           </p>
         ) : (
           <ul className="push-plan">
-            <li>{plural(check.reload.length, 'changed session')} will be reloaded.</li>
-            <li>
-              {plural(check.remove.length, 'deleted session')} will be removed from the server's memory.
-            </li>
+            <li>{t('push:check.reload', { count: check.reload.length })}</li>
+            <li>{t('push:check.remove', { count: check.remove.length })}</li>
           </ul>
         )}
         {check.drop.length > 0 && (
-          <section aria-label="Sessions the server will drop">
-            <p>
-              {plural(check.drop.length, 'file')} fail the server's checks: the server will drop{' '}
-              {check.drop.length === 1 ? 'it' : 'them'}.
-            </p>
+          <section aria-label={t('push:check.dropLabel')}>
+            <p>{t('push:check.drop', { count: check.drop.length })}</p>
             <ul className="dropped">
               {check.drop.map((file) => (
                 <li key={file.path}>
-                  <code>{file.path}</code>:{' '}
-                  {file.problems.map((p) => `${p.code}${p.mobi ? ` (mobi ${p.mobi})` : ''}`).join(', ')}
+                  <code>{file.path}</code>: {file.problems.map((p) => problemTitle(p, t)).join(', ')}
                 </li>
               ))}
             </ul>
@@ -166,13 +166,13 @@ export function PushDialog() {
         )}
         <div className="modal-actions">
           <button type="button" onClick={openSetup}>
-            Push Setup…
+            {t('commands:push-setup')}
           </button>
           <button type="button" onClick={close}>
-            Cancel
+            {t('push:check.cancel')}
           </button>
           <button type="button" className="primary" disabled={pushing} onClick={() => void confirm()}>
-            {pushing ? 'Pushing…' : 'Push'}
+            {pushing ? t('push:check.pushing') : t('commands:push')}
           </button>
         </div>
       </Modal>
@@ -180,17 +180,17 @@ export function PushDialog() {
   }
 
   const { result } = dialog;
-  const errors = result.serverErrors.length;
-  const title =
-    result.outcome === 'failed'
-      ? 'Push failed'
-      : errors > 0 || result.outcome === 'reloaded-with-errors'
-        ? `Pushed, with ${plural(errors || 1, 'error')} from the server`
-        : 'Pushed';
+  const detail = engineDetail(result, language);
   return (
-    <Modal title={title} onClose={close}>
-      <p role="status">{result.message}</p>
-      {result.failure?.fix ? <p className="hint">{settingsAdvice(result.failure.fix)}</p> : null}
+    <Modal title={resultTitle(result, t)} onClose={close}>
+      <p role="status">{resultSummary(result, language, t)}</p>
+      {result.failure?.fix ? <p className="hint">{settingsAdvice(result.failure.fix, t)}</p> : null}
+      {detail ? (
+        <details className="hint">
+          <summary>{t('push:result.engineDetail')}</summary>
+          <p lang="en">{detail}</p>
+        </details>
+      ) : null}
       {result.serverErrors.length > 0 && (
         <ul className="dropped">
           {result.serverErrors.map((e) => (
@@ -211,11 +211,11 @@ export function PushDialog() {
         {result.failure?.kind === 'credentials-refused' ||
         (result.failure?.fix && result.failure.fix.setting !== 'timeout') ? (
           <button type="button" onClick={openSetup}>
-            Push Setup…
+            {t('commands:push-setup')}
           </button>
         ) : null}
         <button type="button" className="primary" onClick={close}>
-          Close
+          {t('push:result.close')}
         </button>
       </div>
     </Modal>

@@ -4,10 +4,13 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type CSSProperties, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SessionSummary, SortKey } from '../../../shared/contract.js';
 import { appLabel, folderOf } from '../../../shared/text.js';
 import { chosenCommand, rowContextMenu, tableContextMenu } from '../commands/contextMenus.js';
-import { deviceTooltip, formatDate, osLabel, shortIp } from '../format.js';
+import { deviceTooltip, osLabel, shortIp, statusLabel } from '../format.js';
+import { useFormats, useLanguage } from '../i18n/LanguageProvider.js';
+import { problemExplanation, problemTitle } from '../problemTexts.js';
 import { useSessions, useSessionsStore } from '../store/StoreContext.js';
 import { BLOCK_SIZE } from '../store/sessionsStore.js';
 import { NO_FILTERS } from '../store/storeTypes.js';
@@ -18,7 +21,8 @@ const ROW_HEIGHT = 36;
 
 interface Column {
   key: SortKey;
-  label: string;
+  /** The header's catalog key: `window:table.columns.<labelKey>`. */
+  labelKey: string;
   /** The narrowest the column gets (the sum of all fits a 1,400 px window beside the app list). */
   width: number;
   /** Its share of the room left over (0: never wider); a column the admin resized keeps its width. */
@@ -46,61 +50,79 @@ export function SessionsTable() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const requested = useRef(new Map<number, number>());
   const [widths, setWidths] = useState<Record<string, number>>({});
+  const { t } = useTranslation();
+  const formats = useFormats();
+  const { language } = useLanguage();
 
   const columns = useMemo<Column[]>(() => {
     const list: Column[] = [
       {
         key: 'device',
-        label: 'Device',
+        labelKey: 'device',
         width: 116,
         grow: 1.6,
         render: (s) => (
-          <span className="device" title={deviceTooltip(s)}>
+          <span className="device" title={deviceTooltip(s, t)}>
             {s.problems.length > 0 && (
               <span
                 className="problem-mark"
                 role="img"
-                aria-label={`Problems: ${s.problems.map((p) => p.code).join(', ')}`}
-                title={s.problems.map((p) => p.message).join('\n')}
+                aria-label={t('window:table.problems', {
+                  codes: formats.list(s.problems.map((p) => problemTitle(p, t))),
+                })}
+                title={s.problems.map((p) => problemExplanation(p, language, t)).join('\n')}
               >
                 ⚠
               </span>
             )}
             {s.device.description ?? '—'}
             {s.device.simulator && !/simulator/i.test(s.device.description ?? '') && (
-              <span className="tag">Simulator</span>
+              <span className="tag">{t('window:session.simulator')}</span>
             )}
           </span>
         ),
       },
-      { key: 'status', label: 'Status', width: 116, grow: 0, render: (s) => <StatusControl session={s} /> },
-      { key: 'os', label: 'OS', width: 96, grow: 0.6, render: (s) => osLabel(s) },
+      {
+        key: 'status',
+        labelKey: 'status',
+        // Room for the longest status word with its arrow (French « en attente »).
+        width: 132,
+        grow: 0,
+        render: (s) => <StatusControl session={s} />,
+      },
+      { key: 'os', labelKey: 'os', width: 96, grow: 0.6, render: (s) => osLabel(s) },
       {
         key: 'email',
-        label: 'E-mail',
+        labelKey: 'email',
         width: 135,
         grow: 1.8,
-        render: (s) => s.email || <span className="muted">guest</span>,
+        render: (s) => s.email || <span className="muted">{t('window:session.guest')}</span>,
       },
       {
         key: 'appVersion',
-        label: 'App version',
+        labelKey: 'appVersion',
         width: 78,
         grow: 0.2,
         render: (s) => s.application.version ?? '—',
       },
-      { key: 'language', label: 'Language', width: 84, grow: 0.2, render: (s) => s.language.id ?? '—' },
+      { key: 'language', labelKey: 'language', width: 84, grow: 0.2, render: (s) => s.language.id ?? '—' },
       {
         key: 'firstSeen',
-        label: 'First seen',
+        labelKey: 'firstSeen',
         width: 150,
         grow: 0,
-        render: (s) => formatDate(s.firstSeen),
+        render: (s) => formats.dateTime(s.firstSeen),
       },
-      { key: 'modified', label: 'Last change', width: 150, grow: 0, render: (s) => formatDate(s.modified) },
+      {
+        key: 'modified',
+        labelKey: 'modified',
+        width: 150,
+        grow: 0,
+        render: (s) => formats.dateTime(s.modified),
+      },
       {
         key: 'ip',
-        label: 'IP',
+        labelKey: 'ip',
         width: 105,
         grow: 1,
         render: (s) => <span title={s.session.ip ?? undefined}>{shortIp(s.session.ip)}</span>,
@@ -111,14 +133,14 @@ export function SessionsTable() {
       const names = new Map(apps.map((a) => [a.folder, appLabel(a)]));
       list.splice(1, 0, {
         key: 'app',
-        label: 'App',
+        labelKey: 'app',
         width: 115,
         grow: 1.2,
         render: (s) => <span title={names.get(folderOf(s.ref))}>{names.get(folderOf(s.ref)) ?? ''}</span>,
       });
     }
     return list.map((c) => (widths[c.key] ? { ...c, width: widths[c.key] as number, grow: 0 } : c));
-  }, [folder, apps, widths]);
+  }, [folder, apps, widths, t, formats, language]);
 
   // Each column its least width and a share of the rest: the table fills the window and fits it.
   const template = columns
@@ -150,7 +172,7 @@ export function SessionsTable() {
 
   const openRowMenu = async (x: number, y: number, index: number, s: SessionSummary) => {
     if (!isSelected(s)) store.getState().select(index, 'replace');
-    const items = rowContextMenu(platform, s, selectedCount(store.getState().selection, matching));
+    const items = rowContextMenu(platform, s, selectedCount(store.getState().selection, matching), t);
     const command = chosenCommand(items, await showContextMenu(api, items, x, y));
     if (command) await store.getState().run(command, { ref: s.ref });
   };
@@ -178,7 +200,7 @@ export function SessionsTable() {
 
   const onEmptyContextMenu = async (event: React.MouseEvent) => {
     event.preventDefault();
-    const items = tableContextMenu(platform);
+    const items = tableContextMenu(platform, t);
     const command = chosenCommand(items, await showContextMenu(api, items, event.clientX, event.clientY));
     if (command) await store.getState().run(command);
   };
@@ -203,7 +225,7 @@ export function SessionsTable() {
   if (total === 0 && matching === 0 && blocks.size > 0) {
     return (
       <div className="empty" role="status">
-        <p>This app has no sessions yet. They appear here as devices log in.</p>
+        <p>{t('window:table.noSessions')}</p>
       </div>
     );
   }
@@ -211,9 +233,9 @@ export function SessionsTable() {
   if (matching === 0 && total > 0 && blocks.size > 0) {
     return (
       <div className="empty" role="status">
-        <p>No session matches the search and filters ({total} sessions in all).</p>
+        <p>{t('window:table.noMatch', { total })}</p>
         <button type="button" onClick={() => store.getState().setFilters(NO_FILTERS)}>
-          Clear Search and Filters
+          {t('window:table.clearFilters')}
         </button>
       </div>
     );
@@ -223,7 +245,7 @@ export function SessionsTable() {
     <div
       className="table"
       role="grid"
-      aria-label="Sessions"
+      aria-label={t('window:table.label')}
       aria-rowcount={matching + 1}
       aria-multiselectable="true"
       aria-activedescendant={rowAt(focusedIndex) ? `session-row-${focusedIndex}` : undefined}
@@ -241,7 +263,7 @@ export function SessionsTable() {
               aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none'}
             >
               <button type="button" onClick={() => store.getState().toggleSort(column.key)}>
-                {column.label}
+                {t(`window:table.columns.${column.labelKey}`)}
                 <span aria-hidden="true" className="sort-mark">
                   {direction === 'asc' ? '▲' : direction === 'desc' ? '▼' : ''}
                 </span>
@@ -316,10 +338,12 @@ export function SessionsTable() {
 
 function StatusControl({ session }: { session: SessionSummary }) {
   const run = useSessions((s) => s.run);
-  if (session.status === null) return <span className="muted">invalid</span>;
+  const { t } = useTranslation();
+  if (session.status === null) return <span className="muted">{statusLabel(null, t)}</span>;
+  // The options show the status in the window's words; their values are what the engine takes.
   return (
     <select
-      aria-label="Status"
+      aria-label={t('window:table.statusControl')}
       className={`status ${session.status}`}
       value={session.status}
       onClick={(event) => event.stopPropagation()}
@@ -327,8 +351,8 @@ function StatusControl({ session }: { session: SessionSummary }) {
         void run(event.target.value === 'accepted' ? 'accept' : 'set-pending', { refs: [session.ref] })
       }
     >
-      <option value="accepted">accepted</option>
-      <option value="pending">pending</option>
+      <option value="accepted">{statusLabel('accepted', t)}</option>
+      <option value="pending">{statusLabel('pending', t)}</option>
     </select>
   );
 }

@@ -1,4 +1,7 @@
+import { useTranslation } from 'react-i18next';
+import { commandLabel } from '../../../shared/commands.js';
 import { appLabel } from '../../../shared/text.js';
+import { useFormats } from '../i18n/LanguageProvider.js';
 import { useSessions } from '../store/StoreContext.js';
 
 /** Every app with its session count and pending badge; "All apps" on top. */
@@ -8,6 +11,9 @@ export function Sidebar() {
   const view = useSessions((s) => s.view);
   const selectFolder = useSessions((s) => s.selectFolder);
   const run = useSessions((s) => s.run);
+  const platform = useSessions((s) => s.app?.platform ?? 'browser');
+  const { t } = useTranslation();
+  const formats = useFormats();
   const totalSessions = apps.reduce((n, a) => n + a.counts.sessions, 0);
   const totalPending = apps.reduce((n, a) => n + a.counts.pending, 0);
   const totalProblems = apps.reduce((n, a) => n + a.counts.problems, 0);
@@ -32,13 +38,13 @@ export function Sidebar() {
         <span className="app-name">{label}</span>
         <span className="app-counts">
           <span className="count">
-            {sessions}
-            <span className="visually-hidden"> sessions</span>
+            {formats.number(sessions)}
+            <span className="visually-hidden"> {t('window:sidebar.sessions', { count: sessions })}</span>
           </span>
           {pending > 0 && (
             <span className="badge">
-              {pending}
-              <span className="visually-hidden"> pending</span>
+              {formats.number(pending)}
+              <span className="visually-hidden"> {t('window:sidebar.pending')}</span>
             </span>
           )}
         </span>
@@ -47,11 +53,16 @@ export function Sidebar() {
   );
 
   return (
-    <nav className="sidebar" aria-label="Apps">
-      <h2 className="sidebar-title">Apps</h2>
+    <nav className="sidebar" aria-label={t('window:sidebar.title')}>
+      <h2 className="sidebar-title">{t('window:sidebar.title')}</h2>
       <ul>
-        {item('__all', 'All apps', totalSessions, totalPending, view === 'sessions' && folder === null, () =>
-          selectFolder(null),
+        {item(
+          '__all',
+          t('window:sidebar.allApps'),
+          totalSessions,
+          totalPending,
+          view === 'sessions' && folder === null,
+          () => selectFolder(null),
         )}
         {apps.map((app) =>
           item(
@@ -61,7 +72,12 @@ export function Sidebar() {
             app.counts.pending,
             view === 'sessions' && folder === app.folder,
             () => selectFolder(app.folder),
-            `${app.name}\nBundle id: ${app.bundleId}\nTeam: ${app.teamId ?? 'none'}\nFolder: ${app.folder}`,
+            t('window:sidebar.appTooltip', {
+              name: app.name,
+              bundleId: app.bundleId,
+              team: app.teamId ?? t('window:sidebar.noTeam'),
+              folder: app.folder,
+            }),
           ),
         )}
       </ul>
@@ -71,8 +87,8 @@ export function Sidebar() {
         aria-current={view === 'problems' ? 'true' : undefined}
         onClick={() => void run('show-problems')}
       >
-        <span className="app-name">Problems</span>
-        {totalProblems > 0 && <span className="badge warn">{totalProblems}</span>}
+        <span className="app-name">{commandLabel('show-problems', platform, t)}</span>
+        {totalProblems > 0 && <span className="badge warn">{formats.number(totalProblems)}</span>}
       </button>
     </nav>
   );

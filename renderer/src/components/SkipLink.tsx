@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { SESSIONS_GRID_ID } from './SessionsTable.js';
 
 /**
@@ -5,6 +6,7 @@ import { SESSIONS_GRID_ID } from './SessionsTable.js';
  * toolbar, the app list and the filters straight to the sessions (or to the main view beside them).
  */
 export function SkipLink() {
+  const { t } = useTranslation();
   return (
     <a
       className="skip-link"
@@ -17,7 +19,7 @@ export function SkipLink() {
         target?.focus();
       }}
     >
-      Skip to the sessions
+      {t('window:skipLink')}
     </a>
   );
 }

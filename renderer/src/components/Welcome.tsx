@@ -1,5 +1,12 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { commandLabel } from '../../../shared/commands.js';
 import { useSessions } from '../store/StoreContext.js';
+import { LanguageSelect } from './LanguageSelect.js';
+import { markers, richText } from './richText.js';
+
+/** The folder names the introduction shows as code, in every language. */
+const INTRO_CODE = { folder: <code>MobileApps</code>, projectPath: <code>Data/MobileApps</code> };
 
 /** A full path on the server: `/…` (macOS, Linux), `C:\…` or `\\server\share` (Windows). */
 export const isAbsolutePath = (typed: string): boolean =>
@@ -16,18 +23,16 @@ export function Welcome() {
   const [pathError, setPathError] = useState<string | null>(null);
 
   const run = useSessions((s) => s.run);
+  const { t } = useTranslation();
 
   return (
     <main className="welcome" aria-labelledby="welcome-title">
       <h1 id="welcome-title">Mobile Sessions</h1>
-      <p>
-        Review and approve the devices of the mobile apps your 4D Server serves. Open the server's{' '}
-        <code>MobileApps</code> folder (in a project: <code>Data/MobileApps</code>).
-      </p>
+      <p>{richText(t('window:welcome.intro', markers(INTRO_CODE)), INTRO_CODE)}</p>
       <div className="welcome-actions">
         {api.pickFolder ? (
           <button type="button" className="primary" onClick={() => void run('open-folder')} disabled={busy}>
-            Open MobileApps Folder…
+            {commandLabel('open-folder', 'browser', t)}
           </button>
         ) : (
           <form
@@ -37,16 +42,14 @@ export function Welcome() {
               if (!typed) return;
               // Relative to what? The server's working folder, which the admin cannot see: ask for the full path.
               if (!isAbsolutePath(typed)) {
-                setPathError(
-                  `Type the full path of the folder on the server (such as /Users/admin/MyBase/Data/MobileApps or C:\\MyBase\\Data\\MobileApps): "${typed}" would depend on the folder the server was started from.`,
-                );
+                setPathError(t('window:welcome.pathNotAbsolute', { typed }));
                 return;
               }
               setPathError(null);
               void openRoot(typed);
             }}
           >
-            <label htmlFor="root-path">MobileApps folder on the server</label>
+            <label htmlFor="root-path">{t('window:welcome.pathLabel')}</label>
             <div className="row">
               <input
                 id="root-path"
@@ -55,12 +58,12 @@ export function Welcome() {
                   setPath(e.target.value);
                   setPathError(null);
                 }}
-                placeholder="/path/to/MobileApps"
+                placeholder={t('window:welcome.pathPlaceholder')}
                 aria-invalid={pathError !== null}
                 aria-describedby={pathError ? 'root-path-error' : undefined}
               />
               <button type="submit" className="primary" disabled={busy || !path.trim()}>
-                Open MobileApps Folder
+                {t('window:welcome.openTyped')}
               </button>
             </div>
             {pathError && (
@@ -71,12 +74,12 @@ export function Welcome() {
           </form>
         )}
         <button type="button" onClick={() => void openDemo()} disabled={busy}>
-          Try the demo
+          {t('window:welcome.demo')}
         </button>
       </div>
       {recent.length > 0 && (
         <section aria-labelledby="recent-title">
-          <h2 id="recent-title">Recent folders</h2>
+          <h2 id="recent-title">{t('window:welcome.recent')}</h2>
           <ul className="recent">
             {recent.map((root) => (
               <li key={root}>
@@ -88,6 +91,9 @@ export function Welcome() {
           </ul>
         </section>
       )}
+      <footer className="welcome-footer">
+        <LanguageSelect />
+      </footer>
     </main>
   );
 }

@@ -4,43 +4,57 @@
  * too large; the report is applied at once, and its deltas confirm it.
  */
 import { type ChangeReport, MAX_REFS_PER_REQUEST, type SessionFilter } from '../../../shared/contract.js';
-import { plural } from '../../../shared/text.js';
+import type { Translate } from '../../../shared/i18n/translator.js';
 import { ApiError } from '../api/client.js';
+import { engineErrorText } from '../engineErrorText.js';
 import type { ChangesSlice, StoreContext, Target } from './storeTypes.js';
 import { currentFilter } from './table.js';
 
-/** What a change did, in words: what was done, what was already so, what failed and why. */
-function describeReport(report: ChangeReport, done: string[]): { message: string; failed: number } {
+/**
+ * What a change did, as clauses, each a whole translated message: what was done, what was already
+ * so, what failed and why. The notice joins them with the catalog's separator (`; `).
+ */
+function reportClauses(
+  report: ChangeReport,
+  done: string[],
+  t: Translate,
+): { clauses: string; failed: number } {
   const failures = report.results.filter((r) => r.outcome === 'failed');
   const unchanged = report.results.filter((r) => r.outcome === 'unchanged').length;
   const parts = [...done];
-  if (unchanged) parts.push(`${unchanged} already so`);
-  if (failures.length) parts.push(`${failures.length} not changed: ${failures[0]?.error?.message ?? ''}`);
-  return { message: `${parts.join('; ')}.`, failed: failures.length };
+  if (unchanged) parts.push(t('window:notices.clauses.unchanged', { count: unchanged }));
+  if (failures.length) {
+    const reason = engineErrorText(failures[0]?.error, t);
+    parts.push(t('window:notices.clauses.failed', { count: failures.length, reason }));
+  }
+  return { clauses: parts.join(t('window:notices.separator')), failed: failures.length };
 }
 
 const doneCount = (report: ChangeReport) =>
   report.results.filter((r) => r.outcome !== 'failed' && r.outcome !== 'unchanged').length;
 
 /** An undo says what came back: statuses set back, files put back from the Trash. */
-export function undoneWords(report: ChangeReport): string[] {
+export function undoneWords(report: ChangeReport, t: Translate): string[] {
   const restored = report.results.filter((r) => r.outcome === 'restored');
   const count = (test: (r: (typeof restored)[number]) => boolean) => restored.filter(test).length;
   const fromTrash = count((r) => r.statusBefore === null);
   const toPending = count((r) => r.statusBefore !== null && r.statusAfter === 'pending');
   const toAccepted = count((r) => r.statusBefore !== null && r.statusAfter === 'accepted');
   const words = [
-    toPending ? `${plural(toPending, 'session')} set back to pending` : '',
-    toAccepted ? `${plural(toAccepted, 'session')} accepted again` : '',
-    fromTrash ? `${plural(fromTrash, 'session')} restored from the Trash` : '',
+    toPending ? t('window:notices.clauses.backToPending', { count: toPending }) : '',
+    toAccepted ? t('window:notices.clauses.acceptedAgain', { count: toAccepted }) : '',
+    fromTrash ? t('window:notices.clauses.restored', { count: fromTrash }) : '',
   ].filter(Boolean);
-  return words.length ? words : ['nothing restored'];
+  return words.length ? words : [t('window:notices.clauses.nothingRestored')];
 }
 
 /** The sessions a change is for, as the engine takes them: a list, or the filter of "every matching". */
 type Resolved = { refs: string[]; count: number } | { filter: SessionFilter; count: number };
 
-export function createChangesSlice({ api, env, get, fail, live }: StoreContext): ChangesSlice {
+/** What a change did: the clause of its done part, by kind. */
+type DoneKind = 'accepted' | 'pending' | 'trashed';
+
+export function createChangesSlice({ api, env, t, get, fail, live }: StoreContext): ChangesSlice {
   /** Which sessions: null (with a notice saying why) when there are none or too many. */
   const resolve = (target: Target): Resolved | null => {
     if (target !== 'selection') return { refs: target, count: target.length };
@@ -48,15 +62,13 @@ export function createChangesSlice({ api, env, get, fail, live }: StoreContext):
     if (selection.allMatching) return { filter: currentFilter(get()), count: matching };
     const refs = [...selection.refs];
     if (refs.length === 0) {
-      get().notify('Select one or more sessions first.');
+      get().notify(t('window:notices.selectFirst'));
       return null;
     }
     if (refs.length > MAX_REFS_PER_REQUEST) {
-      get().notify(
-        `${refs.length} sessions are selected; one change takes at most ${MAX_REFS_PER_REQUEST}. ` +
-          'To change every session the filter shows, use Select All (Ctrl/Cmd+A).',
-        { kind: 'error' },
-      );
+      get().notify(t('window:notices.tooMany', { count: refs.length, max: MAX_REFS_PER_REQUEST }), {
+        kind: 'error',
+      });
       return null;
     }
     return { refs, count: refs.length };
@@ -76,10 +88,14 @@ export function createChangesSlice({ api, env, get, fail, live }: StoreContext):
     }
   };
 
-  const reported = (report: ChangeReport | null, verb: string) => {
+  const reported = (report: ChangeReport | null, kind: DoneKind) => {
     if (!report) return;
-    const summary = describeReport(report, [`${plural(doneCount(report), 'session')} ${verb}`]);
-    get().notify(summary.message, { kind: summary.failed ? 'error' : 'info', undoBatch: report.batch });
+    const done = t(`window:notices.clauses.${kind}`, { count: doneCount(report) });
+    const summary = reportClauses(report, [done], t);
+    get().notify(t('window:notices.sentence', { clauses: summary.clauses }), {
+      kind: summary.failed ? 'error' : 'info',
+      undoBatch: report.batch,
+    });
   };
 
   return {
@@ -93,22 +109,17 @@ export function createChangesSlice({ api, env, get, fail, live }: StoreContext):
       );
       // "Every matching" under a filter the change contradicts (Pending, then Accept) now matches other rows.
       if (report && 'filter' in which) get().clearSelection();
-      reported(report, status === 'accepted' ? 'accepted' : 'set to pending');
+      reported(report, status === 'accepted' ? 'accepted' : 'pending');
     },
 
     async deleteSessions(target) {
       const which = resolve(target);
       if (!which || which.count === 0) return;
+      // A question in the window's language, even when the desktop asks it natively.
       const question = {
-        message:
-          which.count === 1
-            ? 'Move this session to the Trash?'
-            : `Move ${which.count} sessions to the Trash?`,
-        detail:
-          which.count === 1
-            ? 'The device will have to log in again. Undo puts the file back exactly as it was.'
-            : 'The devices will have to log in again. Undo puts the files back exactly as they were.',
-        confirmLabel: 'Move to Trash',
+        message: t('window:questions.trash.message', { count: which.count }),
+        detail: t('window:questions.trash.detail', { count: which.count }),
+        confirmLabel: t('commands:move-to-trash'),
         destructive: true,
       };
       try {
@@ -123,7 +134,7 @@ export function createChangesSlice({ api, env, get, fail, live }: StoreContext):
           : api.request('deleteSessions', { refs: which.refs }),
       );
       if (report && target === 'selection') get().clearSelection();
-      reported(report, 'moved to the Trash');
+      reported(report, 'trashed');
     },
 
     async undo(batch = null) {
@@ -140,8 +151,10 @@ export function createChangesSlice({ api, env, get, fail, live }: StoreContext):
         return;
       }
       if (report.undid) get().batchUndone(report.undid);
-      const summary = describeReport(report, undoneWords(report));
-      get().notify(`Undone: ${summary.message}`, { kind: summary.failed ? 'error' : 'info' });
+      const summary = reportClauses(report, undoneWords(report, t), t);
+      get().notify(t('window:notices.undone', { clauses: summary.clauses }), {
+        kind: summary.failed ? 'error' : 'info',
+      });
     },
   };
 }

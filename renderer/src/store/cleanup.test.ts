@@ -5,6 +5,7 @@
  * nothing.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createTranslator } from '../../../shared/i18n/translator.js';
 import { ApiClientDouble, type DoubleSession } from '../../../test/support/web/apiClientDouble.js';
 import { ApiError } from '../api/client.js';
 import { DEFAULT_CHOICES, rulesOf } from './cleanup.js';
@@ -36,12 +37,17 @@ const settle = () => vi.runAllTimersAsync();
 async function open(
   engine: ApiClientDouble,
   client: ReturnType<ApiClientDouble['client']> = engine.client('browser'),
+  t = createTranslator('en'),
 ): Promise<SessionsStore> {
-  const store = createSessionsStore(client, {
-    confirm: async () => true,
-    download: () => {},
-    copy: async () => {},
-  });
+  const store = createSessionsStore(
+    client,
+    {
+      confirm: async () => true,
+      download: () => {},
+      copy: async () => {},
+    },
+    t,
+  );
   await store.getState().start();
   await settle();
   engine.takeCalls();
@@ -150,6 +156,48 @@ describe('the Clean-up view', () => {
     expect(cleanup.done).toBeNull();
     expect(cleanup.error).toMatch(/changed since the preview: nothing was removed/);
     expect(candidates(store)).toEqual(['A/a1', 'A/a5', 'B/b9']);
+  });
+
+  it('says what it did, and why nothing moved, in the window’s language', async () => {
+    const engine = engineDouble();
+    const store = await open(engine, engine.client('browser'), createTranslator('fr'));
+    await store.getState().openCleanup();
+    await store.getState().chooseCleanup({ simulators: true });
+    store.getState().tickAllCleanupRows(false);
+    await store.getState().runCleanup();
+    expect(store.getState().notices.at(-1)?.message).toBe(
+      'Rien n’est coché\u00a0: rien à placer dans la corbeille.',
+    );
+
+    store.getState().tickAllCleanupRows(true);
+    engine.external({ upsert: [{ folder: 'B', id: 'b9', simulator: true }] });
+    await settle();
+    await store.getState().runCleanup();
+    await settle();
+    expect(store.getState().cleanup.error).toBe(
+      'Les sessions ont changé depuis l’aperçu\u00a0: rien n’a été supprimé. Relancez l’aperçu.',
+    );
+
+    await store.getState().runCleanup();
+    expect(store.getState().notices.at(-1)?.message).toBe(
+      'Nettoyage\u00a0: 3 sessions placées dans la corbeille.',
+    );
+  });
+
+  it('says why a preview failed by the engine’s code, in the window’s language', async () => {
+    const engine = engineDouble();
+    const client = engine.client('browser');
+    const request = (async (method, params) => {
+      if (method === 'previewCleanup') {
+        throw new ApiError({ code: 'root-missing', message: 'The folder /srv/MobileApps is gone.' });
+      }
+      return client.request(method, params);
+    }) as typeof client.request;
+    const store = await open(engine, { ...client, request }, createTranslator('fr'));
+    await store.getState().openCleanup();
+    expect(store.getState().cleanup.error).toBe(
+      'L’aperçu n’a pas pu être établi\u00a0: le dossier MobileApps n’est plus là.',
+    );
   });
 
   it('shows only the newest preview asked for when an older answer arrives after it', async () => {

@@ -6,8 +6,8 @@
  */
 import type { CleanupPreview, CleanupRules } from '../../../shared/cleanup.js';
 import { MAX_REFS_PER_REQUEST } from '../../../shared/contract.js';
-import { plural } from '../../../shared/text.js';
 import { ApiError } from '../api/client.js';
+import { engineErrorText } from '../engineErrorText.js';
 import type { CleanupChoices, CleanupSlice, CleanupState, StoreContext } from './storeTypes.js';
 
 /** Superseded sessions are offered first: a newer session of the same device exists. */
@@ -55,7 +55,7 @@ export function tickedRefs(preview: CleanupPreview | null, unticked: ReadonlySet
   return (preview?.candidates ?? []).map((c) => c.ref).filter((ref) => !unticked.has(ref));
 }
 
-export function createCleanupSlice({ api, set, get, fail, live }: StoreContext): CleanupSlice {
+export function createCleanupSlice({ api, set, get, fail, live, t }: StoreContext): CleanupSlice {
   /** Only the newest preview asked for is shown; an older answer arriving late is dropped. */
   let asked = 0;
   const update = (patch: Partial<CleanupState>) => set({ cleanup: { ...get().cleanup, ...patch } });
@@ -81,7 +81,12 @@ export function createCleanupSlice({ api, set, get, fail, live }: StoreContext):
       });
     } catch (error) {
       if (ask !== asked) return;
-      update({ previewing: false, preview: null, previewRules: null, error: messageOf(error) });
+      update({
+        previewing: false,
+        preview: null,
+        previewRules: null,
+        error: t('cleanup:notice.previewFailed', { reason: reasonOf(error, t) }),
+      });
     }
   };
 
@@ -118,13 +123,13 @@ export function createCleanupSlice({ api, set, get, fail, live }: StoreContext):
       if (!shown || !previewRules || removing) return;
       const refs = tickedRefs(shown, unticked);
       if (refs.length === 0) {
-        get().notify('Nothing is ticked: nothing to move to the Trash.');
+        get().notify(t('cleanup:notice.nothingTicked'));
         return;
       }
       const except = shown.candidates.map((c) => c.ref).filter((ref) => unticked.has(ref));
       if (except.length > MAX_REFS_PER_REQUEST) {
         update({
-          error: `${except.length} rows are unticked; one clean-up leaves out at most ${MAX_REFS_PER_REQUEST}. Narrow the rules instead.`,
+          error: t('cleanup:notice.tooManyUnticked', { count: except.length, max: MAX_REFS_PER_REQUEST }),
         });
         return;
       }
@@ -141,20 +146,25 @@ export function createCleanupSlice({ api, set, get, fail, live }: StoreContext):
         const removed = report.results.filter((r) => r.outcome === 'deleted').length;
         const failures = report.results.filter((r) => r.outcome === 'failed');
         update({ removing: false, done: { batch: report.batch, removed, failed: failures.length } });
-        const message =
-          `Clean-up: ${plural(removed, 'session')} moved to the Trash` +
-          (failures.length ? `; ${failures.length} not removed: ${failures[0]?.error?.message ?? ''}` : '') +
-          '.';
+        // The first failure's reason, worded by its code.
+        const message = t('cleanup:notice.removed', {
+          removed,
+          failed: failures.length,
+          reason: engineErrorText(failures[0]?.error, t),
+        });
         get().notify(message, { kind: failures.length ? 'error' : 'info', undoBatch: report.batch });
       } catch (error) {
         live.changeFailed(mark);
         update({ removing: false });
         if (error instanceof ApiError && error.code === 'conflict') {
-          // The folder changed since the preview: show the new one, say why nothing moved.
+          // The folder changed since the preview: show the new one, say why nothing moved (in the
+          // window's words for this code: the only conflict a clean-up request is refused with).
           await preview();
-          update({ error: error.message });
+          update({ error: t('cleanup:notice.changedSincePreview') });
         } else {
-          update({ error: messageOf(error) });
+          update({
+            error: t('cleanup:notice.cleanupFailed', { reason: reasonOf(error, t) }),
+          });
           fail(error);
         }
       }
@@ -162,4 +172,6 @@ export function createCleanupSlice({ api, set, get, fail, live }: StoreContext):
   };
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** Why a request failed, in the window's words (by the engine's code; its message for a code it does not know). */
+const reasonOf = (error: unknown, t: StoreContext['t']): string =>
+  engineErrorText(error instanceof Error ? error : { message: String(error) }, t);

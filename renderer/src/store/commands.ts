@@ -11,7 +11,7 @@ const PAGE_ROWS = 15;
 
 type Handler = (args: CommandArgs) => Promise<void> | void;
 
-export function createCommandsSlice({ api, env, get, fail }: StoreContext): CommandsSlice {
+export function createCommandsSlice({ api, env, t, get, fail }: StoreContext): CommandsSlice {
   const focused = () => get().rowAt(get().focusedIndex);
   const target = (args: CommandArgs) => args.refs ?? 'selection';
   const rowFor = (args: CommandArgs) => (args.ref ? get().rowByRef(args.ref) : focused());
@@ -21,9 +21,9 @@ export function createCommandsSlice({ api, env, get, fail }: StoreContext): Comm
   const copy = async (text: string) => {
     try {
       await env.copy(text);
-      get().notify(`Copied ${text}`);
+      get().notify(t('window:notices.copied', { text }));
     } catch {
-      get().notify(`Could not use the clipboard: ${text}`);
+      get().notify(t('window:notices.noClipboard', { text }));
     }
   };
 

@@ -3,7 +3,7 @@ import { isMenuCommand } from '../../../shared/commands.js';
 import type { AppState } from '../../../shared/contract.js';
 import type { FolderSlice, StoreContext } from './storeTypes.js';
 
-export function createFolderSlice({ api, env, set, get, fail, live }: StoreContext): FolderSlice {
+export function createFolderSlice({ api, env, t, set, get, fail, live }: StoreContext): FolderSlice {
   /** This store's subscriptions, once started (React's StrictMode runs effects twice in development). */
   let unsubscribe: (() => void)[] | null = null;
 
@@ -31,18 +31,19 @@ export function createFolderSlice({ api, env, set, get, fail, live }: StoreConte
     const seen = await api.request('inspectFolder', { root }).catch(() => null); // the open says what is wrong
     if (seen?.kind === 'app-folder' && seen.parent) {
       const parent = seen.parent;
+      // Worded by its kind and paths, in the window's language (the engine's message is English).
       const ok = await env.confirm({
-        message: seen.message,
-        detail: `Open ${parent} instead?`,
-        confirmLabel: 'Open the MobileApps Folder',
+        message: t('window:questions.appFolder.message', { root: seen.root, parent }),
+        detail: t('window:questions.appFolder.detail', { parent }),
+        confirmLabel: t('window:questions.appFolder.confirm'),
       });
       return ok ? parent : null;
     }
     if (seen?.kind === 'unrecognised') {
       const ok = await env.confirm({
-        message: seen.message,
-        detail: 'Open it anyway? Opening a folder changes nothing in it.',
-        confirmLabel: 'Open Anyway',
+        message: t('window:questions.unrecognised.message', { root: seen.root }),
+        detail: t('window:questions.unrecognised.detail'),
+        confirmLabel: t('window:questions.unrecognised.confirm'),
       });
       return ok ? root : null;
     }
@@ -99,7 +100,7 @@ export function createFolderSlice({ api, env, set, get, fail, live }: StoreConte
     async refresh() {
       try {
         const { changes } = await api.request('refresh', {});
-        get().notify(changes ? `Refreshed: ${changes} changes found.` : 'Refreshed: nothing changed.');
+        get().notify(t('window:notices.refreshed', { count: changes }));
         // The admin asked: everything on screen is fetched again, whatever the deltas said.
         await live.reloadAll();
       } catch (error) {

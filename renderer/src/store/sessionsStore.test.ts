@@ -241,9 +241,11 @@ describe('the sessions store', () => {
 
     await store.getState().run('select-all');
     await store.getState().run('move-to-trash');
-    expect(store.getState().notices.at(-1)?.message).toBe(`${count} sessions moved to the Trash.`);
+    // Counts are written the language's way (Intl): 12,000 in English.
+    const written = count.toLocaleString('en');
+    expect(store.getState().notices.at(-1)?.message).toBe(`${written} sessions moved to the Trash.`);
     await settle();
-    expect(engine.confirmed.map((q) => q.message)).toEqual([`Move ${count} sessions to the Trash?`]);
+    expect(engine.confirmed.map((q) => q.message)).toEqual([`Move ${written} sessions to the Trash?`]);
     expect(engine.takeCalls()[0]).toBe('deleteMatching');
     expect(engine.sessions.size).toBe(0);
     expect(store.getState().selection.allMatching).toBe(false);
@@ -259,7 +261,9 @@ describe('the sessions store', () => {
     store.setState({ selection: { refs: tooMany, allMatching: false, anchor: 0 } });
     await store.getState().run('move-to-trash');
     expect(store.getState().notices.at(-1)).toMatchObject({ kind: 'error' });
-    expect(store.getState().notices.at(-1)?.message).toContain(`at most ${MAX_REFS_PER_REQUEST}`);
+    expect(store.getState().notices.at(-1)?.message).toContain(
+      `at most ${MAX_REFS_PER_REQUEST.toLocaleString('en')}`,
+    );
     expect(engine.takeCalls()).toEqual([]);
     expect(engine.confirmed).toEqual([]);
   });
@@ -292,11 +296,11 @@ describe('the sessions store', () => {
     engine.inspections.set('/srv/MobileApps/com.acme.app', {
       kind: 'app-folder',
       parent: '/srv/MobileApps',
-      message: '/srv/MobileApps/com.acme.app is an app folder itself.',
+      message: 'The engine’s English words, not shown: the window words the question by its kind.',
     });
     await store.getState().openRoot('/srv/MobileApps/com.acme.app');
     expect(asked).toEqual([
-      '/srv/MobileApps/com.acme.app is an app folder itself. | Open /srv/MobileApps instead?',
+      '/srv/MobileApps/com.acme.app is an app folder itself: its MobileApps folder is probably /srv/MobileApps. | Open /srv/MobileApps instead?',
     ]);
     expect(store.getState().app?.root).toBe('/srv/MobileApps');
 

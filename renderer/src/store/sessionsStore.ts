@@ -5,6 +5,7 @@
  * engine from its deltas (live.ts). Every store is whole on its own: nothing lives in the module.
  */
 import { create } from 'zustand';
+import { createTranslator, type Translate } from '../../../shared/i18n/translator.js';
 import type { ApiClient } from '../api/client.js';
 import { createChangesSlice } from './changes.js';
 import { createCleanupSlice } from './cleanup.js';
@@ -21,11 +22,16 @@ import { createViewSlice } from './view.js';
 export type { Filters, Notice, Selection, SessionsState } from './storeTypes.js';
 export { BLOCK_SIZE } from './storeTypes.js';
 
-export const createSessionsStore = (api: ApiClient, env: StoreEnvironment = domEnvironment) =>
+/** `t`: the store's own words (notices, questions), in the window's language; English by default. */
+export const createSessionsStore = (
+  api: ApiClient,
+  env: StoreEnvironment = domEnvironment,
+  t: Translate = createTranslator('en'),
+) =>
   create<SessionsState>()((set, get) => {
     const fail = (error: unknown) =>
       get().notify(error instanceof Error ? error.message : String(error), { kind: 'error' });
-    const base = { api, env, set, get, fail };
+    const base = { api, env, t, set, get, fail };
     const ctx: StoreContext = { ...base, live: createLiveUpdates(base) };
     return {
       ...createNoticesSlice(ctx),

@@ -18,6 +18,7 @@ import type {
   SessionSummary,
   SortKey,
 } from '../../../shared/contract.js';
+import type { Translate } from '../../../shared/i18n/translator.js';
 import type { ConfirmModel } from '../../../shared/ipc.js';
 import type { PrePushCheck, PushResult, ServerSettingsPatch } from '../../../shared/push.js';
 import type { ApiClient } from '../api/client.js';
@@ -263,6 +264,8 @@ export interface Refetch {
 export interface StoreContext {
   api: ApiClient;
   env: StoreEnvironment;
+  /** The store's words in the window's language (shared/i18n). */
+  t: Translate;
   set: StoreApi<SessionsState>['setState'];
   get: () => SessionsState;
   /** Tells the admin what failed (a folder that went missing says so itself, in a banner). */

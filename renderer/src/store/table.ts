@@ -22,7 +22,7 @@ export const currentFilter = (s: Pick<SessionsState, 'folder' | 'filters' | 'sor
   sort: s.sort,
 });
 
-export function createTableSlice({ api, set, get, fail, live }: StoreContext): TableSlice {
+export function createTableSlice({ api, t, set, get, fail, live }: StoreContext): TableSlice {
   // A folder gone is shown by its state; a query a newer one replaced is answered by the newer one.
   const failUnlessMissing = (error: unknown) => {
     if (!(error instanceof ApiError && (error.code === 'root-missing' || error.code === 'cancelled')))
@@ -208,7 +208,7 @@ export function createTableSlice({ api, set, get, fail, live }: StoreContext): T
       try {
         const { index } = await api.request('locateSession', { filter: currentFilter(get()), ref });
         if (index === null) {
-          get().notify(`The session ${ref} is no longer in this folder.`);
+          get().notify(t('window:notices.sessionGone', { ref }));
           return;
         }
         await get().loadBlock(Math.floor(index / BLOCK_SIZE));

@@ -3,7 +3,7 @@
 import type { StoreContext, ViewSlice } from './storeTypes.js';
 import { currentFilter } from './table.js';
 
-export function createViewSlice({ api, env, set, get, fail }: StoreContext): ViewSlice {
+export function createViewSlice({ api, env, t, set, get, fail }: StoreContext): ViewSlice {
   return {
     view: 'sessions',
     problems: [],
@@ -31,7 +31,7 @@ export function createViewSlice({ api, env, set, get, fail }: StoreContext): Vie
     async reveal(ref) {
       try {
         const result = await api.request('reveal', { ref });
-        if (!result.revealed) get().notify('File location:', { path: result.path });
+        if (!result.revealed) get().notify(t('window:notices.fileLocation'), { path: result.path });
       } catch (error) {
         fail(error);
       }

@@ -38,6 +38,7 @@ import type {
 } from '../../../shared/contract.js';
 import type { WorkspaceDelta } from '../../../shared/deltas.js';
 import { AppError, type ErrorShape } from '../../../shared/errors.js';
+import { type LanguageChoice, type LanguageSetting, pickLanguage } from '../../../shared/i18n/language.js';
 import type { ConfirmModel, MenuCommandMessage } from '../../../shared/ipc.js';
 
 export interface DoubleSession {
@@ -112,6 +113,8 @@ export class ApiClientDouble {
   readonly failOnce = new Map<RequestName, ErrorShape>();
   /** What `confirm` answers (the delete confirmation). */
   confirmAnswer = true;
+  /** The window's language: English, as a browser set to en-US gets, unless a test chooses. */
+  language: LanguageSetting = { choice: 'system', language: 'en' };
   readonly confirmed: ConfirmModel[] = [];
   private readonly listeners = new Set<(event: AppEvent) => void>();
   private readonly menuListeners = new Set<(message: MenuCommandMessage) => void>();
@@ -197,6 +200,14 @@ export class ApiClientDouble {
         return this.confirmAnswer;
       },
       pathForFile: () => null,
+      language: {
+        read: async () => this.language,
+        choose: async (choice: LanguageChoice) => {
+          this.language = { choice, language: pickLanguage(['en-US'], choice) };
+          return this.language;
+        },
+        onChange: () => () => {},
+      },
     };
   }
 
