@@ -179,27 +179,3 @@ export function removeSorted(
   rows.splice(at, 1);
   return true;
 }
-
-/**
- * A batch of changes in one pass (a burst, a refresh, a scan still delivering): the replaced
- * rows dropped, the new ones sorted and merged in. O(n + k log k) where one insert at a time
- * would move the whole list k times.
- */
-export function mergeChanges(
-  rows: readonly SessionSummary[],
-  removed: ReadonlySet<SessionSummary>,
-  added: SessionSummary[],
-  compare: Order['compare'],
-): SessionSummary[] {
-  added.sort(compare);
-  const out: SessionSummary[] = [];
-  let j = 0;
-  for (const row of rows) {
-    if (removed.has(row)) continue;
-    while (j < added.length && compare(added[j] as SessionSummary, row) < 0)
-      out.push(added[j++] as SessionSummary);
-    out.push(row);
-  }
-  while (j < added.length) out.push(added[j++] as SessionSummary);
-  return out;
-}

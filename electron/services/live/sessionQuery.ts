@@ -4,7 +4,9 @@
  *
  * - Orders (per app and column) are sorted once, in time slices (sessionOrder.ts), then kept up to
  *   date delta by delta: a changed session is removed and inserted by binary search, never a
- *   re-sort. Only a batch as large as a scan drops them (they are sorted again when asked for).
+ *   re-sort. The deltas are queued and applied in time slices (a burst never holds the event loop);
+ *   a query waits for the queue. Only a batch as large as a scan drops them (they are sorted again
+ *   when asked for).
  * - The rows matching the last filter are kept up to date the same way; typing more narrows them.
  * - A filter pass gives the event loop a turn every few milliseconds, and a query whose filter is
  *   no longer the latest one asked for is cancelled there (`cancelled`): its answer is never
@@ -17,15 +19,7 @@ import { AppError } from '../../../shared/errors.js';
 import type { SessionSummary } from '../../../shared/session.js';
 import { folderOf } from '../../../shared/text.js';
 import { replacedSummary } from './sessionIndex.js';
-import {
-  insertSorted,
-  lowerText,
-  mergeChanges,
-  type Order,
-  orderFor,
-  removeSorted,
-  sortInSlices,
-} from './sessionOrder.js';
+import { insertSorted, lowerText, type Order, orderFor, removeSorted, sortInSlices } from './sessionOrder.js';
 import { TimeSlicer } from './timeSlices.js';
 
 /**
@@ -51,21 +45,34 @@ function lowerModel(value: string | null): string {
  */
 interface Needle {
   text: string;
+  /**
+   * The text as a case-insensitive pattern: testing 100,000 e-mails with it is several times
+   * faster than lower-casing each one (a new string per row) to look in it.
+   */
+  pattern: RegExp;
   /** Could be part of a session id or an IP address. */
   inIds: boolean;
 }
 
-const needleOf = (text: string): Needle => ({ text, inIds: /^[0-9a-f.:]*$/.test(text) });
+const needleOf = (text: string): Needle => ({
+  text,
+  pattern: new RegExp(text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'), 'iu'),
+  inIds: /^[0-9a-f.:]*$/.test(text),
+});
 
 function searchMatches(s: SessionSummary, needle: Needle): boolean {
-  const text = needle.text;
-  if (lowerModel(s.device.description).includes(text) || lowerText(s.email).includes(text)) return true;
+  if (lowerModel(s.device.description).includes(needle.text)) return true;
+  if (s.email && needle.pattern.test(s.email)) return true;
   if (!needle.inIds) return false;
-  return s.id.toLowerCase().includes(text) || lowerText(s.session.ip).includes(text);
+  return needle.pattern.test(s.id) || (s.session.ip !== null && needle.pattern.test(s.session.ip));
 }
 
+/** The last needle compiled: a burst of changes tests every changed session against the same one. */
+let lastNeedle: Needle = needleOf('');
+
 export function sessionMatches(s: SessionSummary, filter: ResolvedSessionFilter, needle: string): boolean {
-  return matchesWith(s, filter, needleOf(needle));
+  if (lastNeedle.text !== needle) lastNeedle = needleOf(needle);
+  return matchesWith(s, filter, lastNeedle);
 }
 
 function matchesWith(s: SessionSummary, filter: ResolvedSessionFilter, needle: Needle): boolean {
@@ -117,6 +124,8 @@ interface Matching {
 export interface SessionQueryOptions {
   /** Test seam: give the event loop a turn every this many rows instead of every few milliseconds. */
   yieldEveryRows?: number;
+  /** Test seam: give the event loop a turn after this many changes applied instead of every few milliseconds. */
+  yieldEveryChanges?: number;
 }
 
 const cancelled = () => new AppError('cancelled', 'A newer query replaced this one before it was answered.');
@@ -127,6 +136,10 @@ export class SessionQuery {
   /** The filter of the newest page asked for: older ones still running are cancelled. */
   private latest: string | null = null;
   private readonly inflight = new Map<string, Promise<Matching>>();
+  /** Changes not yet applied to the orders (see `apply`). */
+  private backlog: SessionDelta[] = [];
+  private draining = false;
+  private drained: Promise<void> = Promise.resolve();
 
   /** `sessionsOf(null)` is every session of every app. */
   constructor(
@@ -144,11 +157,21 @@ export class SessionQuery {
     for (const state of this.orders.values()) state.stale = true;
     this.orders.clear();
     this.last = null;
+    this.backlog = [];
   }
 
-  /** Keeps the orders and the last matching rows equal to the index after these deltas. */
+  /** Resolves once every change given to `apply` is in the orders. */
+  private async caughtUp(): Promise<void> {
+    while (this.draining) await this.drained;
+  }
+
+  /**
+   * Keeps the orders and the last matching rows equal to the index after these deltas. Called
+   * with every batch of deltas (a listener of the workspace): it only queues them, and the queue is
+   * applied in time slices (`drain`), one change at a time, so a burst of a thousand changes at
+   * 100,000 rows never holds the event loop. Queries wait for the queue to be applied.
+   */
   apply(deltas: readonly WorkspaceDelta[]): void {
-    const changes: SessionDelta[] = [];
     for (const delta of deltas) {
       if (delta.type === 'app-removed') {
         this.invalidate();
@@ -159,36 +182,67 @@ export class SessionQuery {
         delta.type === 'session-changed' ||
         delta.type === 'session-removed'
       )
-        changes.push(delta);
+        this.backlog.push(delta);
     }
-    if (changes.length === 0) return;
+    if (this.backlog.length > 0 && !this.draining) this.drained = this.drain();
+  }
+
+  /** Applies the queued changes, pausing between them when a slice is used up. */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      const pause = this.changePauser();
+      while (this.backlog.length > 0) {
+        const batch = this.backlog;
+        this.backlog = [];
+        if (batch.length > SCAN_SIZED) {
+          // A scan's worth: sorting again (in slices, when asked for) is cheaper than this many inserts.
+          for (const state of this.orders.values()) state.stale = true;
+          this.last = null;
+          continue;
+        }
+        // A large batch is applied to the order the table shows; the others are sorted again
+        // when asked for (keeping all of them would cost four times as much).
+        const shown = this.last ? this.orders.get(this.last.orderKey) : undefined;
+        for (const state of this.orders.values())
+          if (!state.rows || (batch.length > ONE_BY_ONE && state !== shown)) state.stale = true;
+        for (const delta of batch) {
+          this.applyOne(delta);
+          const wait = pause();
+          if (wait) await wait;
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** One change, to every order still kept and to the last matching rows. */
+  private applyOne(delta: SessionDelta): void {
     const last = this.last;
     const lastState = last ? this.orders.get(last.orderKey) : undefined;
     const lastInStep = last !== null && lastState?.rows != null && last.orderVersion === lastState.version;
+    let shownPending = 0;
     for (const state of this.orders.values()) {
-      // A large batch is merged into the order the table shows; the others are sorted again
-      // when asked for (merging all of them would hold the event loop).
-      if (!state.rows || (changes.length > ONE_BY_ONE && state !== lastState)) {
-        state.stale = true;
-        continue;
-      }
-      const before = state.rows;
-      state.rows = applyChanges(before, state.folder, state.order, changes, () => true);
+      if (!state.rows) state.stale = true;
+      if (state.stale || !state.rows) continue;
+      const pending = applyChange(state.rows, state.folder, state.order, delta, () => true);
+      if (state === lastState) shownPending = pending;
       state.version++;
-      if (last && last.rows === before) last.rows = state.rows;
     }
     if (!last) return;
-    if (!lastInStep || !lastState?.rows) {
+    if (!lastInStep || !lastState?.rows || lastState.stale) {
       this.last = null;
       return;
     }
     last.orderVersion = lastState.version;
-    if (last.rows !== lastState.rows) {
-      last.rows = applyChanges(last.rows, lastState.folder, lastState.order, changes, (s) =>
-        sessionMatches(s, last.filter, last.needle),
-      );
-    }
-    last.pending = countPending(last.rows);
+    // The same array when nothing is filtered out: already changed above, only the count follows.
+    last.pending +=
+      last.rows === lastState.rows
+        ? shownPending
+        : applyChange(last.rows, lastState.folder, lastState.order, delta, (s) =>
+            sessionMatches(s, last.filter, last.needle),
+          );
   }
 
   /** Every session matching the filter, in the table's order (for actions on all of them: never cancelled). */
@@ -306,6 +360,9 @@ export class SessionQuery {
   private async orderOf(filter: Pick<ResolvedSessionFilter, 'folder' | 'sort'>): Promise<OrderState> {
     const key = `${filter.folder ?? ''}\u0000${filter.sort ? `${filter.sort.key}:${filter.sort.direction}` : ''}`;
     for (;;) {
+      // Every change already given is in the orders first: a sort started now reads the index
+      // as it is, which already holds the changes still queued.
+      await this.caughtUp();
       let state = this.orders.get(key);
       if (state?.rows && !state.stale) {
         // Most recently used last: the oldest order goes first when there are too many.
@@ -346,6 +403,21 @@ export class SessionQuery {
     return rows;
   }
 
+  /** A function to call after each change applied: a promise means, await it. */
+  private changePauser(): () => Promise<void> | undefined {
+    const every = this.options.yieldEveryChanges;
+    if (!every) {
+      const slicer = new TimeSlicer();
+      return () => slicer.pause();
+    }
+    let count = 0;
+    return () => {
+      if (++count < every) return undefined;
+      count = 0;
+      return new Promise<void>((resolve) => setImmediate(resolve));
+    };
+  }
+
   /** A function to call now and then in a long loop: a promise means, await it. */
   private pauser(): () => Promise<void> | undefined {
     const every = this.options.yieldEveryRows;
@@ -379,49 +451,37 @@ type SessionDelta = Extract<
   { type: 'session-added' | 'session-changed' | 'session-removed' }
 >;
 
-/** Changes applied one by one below this many, merged in one pass above. */
+/** Above this many changes in one batch, only the order the table shows is kept up to date. */
 const ONE_BY_ONE = 32;
 
+/** A batch this large (a scan, a reload) drops the orders: they are sorted again when asked for. */
+const SCAN_SIZED = 5000;
+
 /**
- * Applies session deltas to sorted rows (of one app, or of all when `folder` is null), keeping
- * only rows that pass `keep`; may change `rows` in place, returns the rows.
+ * Applies one session delta to sorted rows (of one app, or of all when `folder` is null), keeping
+ * only rows that pass `keep`: a binary search and a splice, never a pass over the rows. Returns
+ * how the count of pending rows changed.
  */
-function applyChanges(
+function applyChange(
   rows: SessionSummary[],
   folder: string | null,
   order: Order,
-  deltas: readonly SessionDelta[],
+  delta: SessionDelta,
   keep: (s: SessionSummary) => boolean,
-): SessionSummary[] {
-  const mine = folder === null ? deltas : deltas.filter((d) => d.folder === folder);
-  if (mine.length === 0) return rows;
-  const old = (delta: SessionDelta) =>
+): number {
+  if (folder !== null && delta.folder !== folder) return 0;
+  let pending = 0;
+  const was =
     delta.type === 'session-added'
       ? undefined
       : (replacedSummary(delta) ?? rows.find((s) => s.ref === delta.ref));
-  if (mine.length <= ONE_BY_ONE) {
-    for (const delta of mine) {
-      const was = old(delta);
-      if (was) removeSorted(rows, was, order.compare);
-      if (delta.type !== 'session-removed' && keep(delta.session))
-        insertSorted(rows, delta.session, order.compare);
-    }
-    return rows;
+  // A row the filter left out is not in the rows: no search for it.
+  if (was && keep(was) && removeSorted(rows, was, order.compare) && was.status === 'pending') pending--;
+  if (delta.type !== 'session-removed' && keep(delta.session)) {
+    insertSorted(rows, delta.session, order.compare);
+    if (delta.session.status === 'pending') pending++;
   }
-  const removed = new Set<SessionSummary>();
-  const added: SessionSummary[] = [];
-  for (const delta of mine) {
-    const was = old(delta);
-    if (was) removed.add(was);
-    if (delta.type !== 'session-removed' && keep(delta.session)) added.push(delta.session);
-  }
-  // A session changed twice in the batch: its middle version is both added and replaced.
-  return mergeChanges(
-    rows,
-    removed,
-    added.filter((s) => !removed.has(s)),
-    order.compare,
-  );
+  return pending;
 }
 
 const CSV_COLUMNS: [string, (s: SessionSummary) => string][] = [

@@ -9,6 +9,7 @@ import { createI18n } from '../../../shared/i18n/translator.js';
 import type { PrePushCheck, PushResult } from '../../../shared/push.js';
 import type { FileProblem } from '../../../shared/session.js';
 import { ApiClientDouble, type DoubleSession } from '../../../test/support/web/apiClientDouble.js';
+import { htmlText } from '../../../test/support/web/htmlText.js';
 import { LanguageProvider } from '../i18n/LanguageProvider.js';
 import { StoreProvider } from '../store/StoreContext.js';
 import { createSessionsStore, type SessionsStore } from '../store/sessionsStore.js';
@@ -54,14 +55,7 @@ async function open(language: string): Promise<View> {
   return { store, html };
 }
 
-/** The text a screen reader or an eye gets: tags out, entities and spaces (no-break ones too) as they read. */
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+const text = htmlText;
 
 const check = (drop: number): PrePushCheck => ({
   root: '/srv/MobileApps',

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LanguageSetting } from '../../../shared/i18n/language.js';
 import { createI18n, createTranslator } from '../../../shared/i18n/translator.js';
 import { ApiClientDouble, type DoubleSession } from '../../../test/support/web/apiClientDouble.js';
+import { htmlText } from '../../../test/support/web/htmlText.js';
 import { App } from '../App.js';
 import { engineErrorText } from '../engineErrorText.js';
 import { LanguageProvider } from '../i18n/LanguageProvider.js';
@@ -55,14 +56,7 @@ async function openWindow(language: string, choice = 'system', root?: null): Pro
   return { engine, store, i18n, html };
 }
 
-/** The text a screen reader or an eye gets: tags out, entities and spaces as they read. */
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+const text = htmlText;
 
 /** Every `aria-label`, `title` and `placeholder` of the page. */
 const attributes = (html: string) =>
