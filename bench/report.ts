@@ -119,6 +119,23 @@ const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}Ã
 const yes = (met: boolean) => (met ? 'yes' : 'NO');
 const loop = (d: LoopDelay) => `${ms(d.p50)} / ${ms(d.p99)} / ${ms(d.max)}`;
 
+/** Rows as aligned text: the first row is the header, a line of dashes under it. */
+function textTable(rows: string[][]): string[] {
+  const widths = (rows[0] ?? []).map((_, column) =>
+    Math.max(...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join(' | ')
+      .trimEnd();
+  return [
+    line(rows[0] ?? []),
+    widths.map((width) => '-'.repeat(width)).join('-|-'),
+    ...rows.slice(1).map(line),
+  ];
+}
+
 export function formatTable(r: BenchResults): string {
   const n = r.options.sessions.toLocaleString('en-US');
   const rows: string[][] = [
@@ -222,16 +239,7 @@ export function formatTable(r: BenchResults): string {
       yes(r.eventLoop.met),
     ],
   ];
-  const widths = (rows[0] as string[]).map((_, column) =>
-    Math.max(...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (row: string[]) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join(' | ')
-      .trimEnd();
-  const separator = widths.map((width) => '-'.repeat(width)).join('-|-');
-  const table = [line(rows[0] as string[]), separator, ...rows.slice(1).map(line)];
+  const table = textTable(rows);
 
   const s = r.startup;
   const notes = [
@@ -287,18 +295,8 @@ export function formatCommandLine(c: CommandLineResults): string[] {
       yes(c.listMet),
     ],
   ];
-  const widths = (rows[0] as string[]).map((_, column) =>
-    Math.max(...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (row: string[]) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join(' | ')
-      .trimEnd();
   return [
-    line(rows[0] as string[]),
-    widths.map((width) => '-'.repeat(width)).join('-|-'),
-    ...rows.slice(1).map(line),
+    ...textTable(rows),
     `command line runs (ms): node -e 0 ${c.runsMs.node.map(Math.round).join(', ')}; --help ${c.runsMs.help.map(Math.round).join(', ')}; cat ${c.runsMs.cat.map(Math.round).join(', ')}; list ${c.runsMs.list.map(Math.round).join(', ')}`,
     `command line load average: ${c.loadAverage.start.toFixed(2)} before, ${c.loadAverage.end.toFixed(2)} after`,
   ];
