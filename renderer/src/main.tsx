@@ -18,7 +18,12 @@ async function start(container: HTMLElement) {
     .catch(() => ({ choice: 'system', language: pickLanguage(navigator.languages) }));
   const i18n = createI18n(setting.language);
   // The store's own words (notices, questions) come from the same instance, in its current language.
-  const store = createSessionsStore(api, domEnvironment, (key, values) => i18n.t(key, values) as string);
+  const store = createSessionsStore(
+    api,
+    domEnvironment,
+    (key, values) => i18n.t(key, values) as string,
+    () => i18n.language,
+  );
   createRoot(container).render(
     <StrictMode>
       <LanguageProvider i18n={i18n} door={api.language} initial={setting}>

@@ -6,6 +6,7 @@
 import type { i18n } from 'i18next';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppError } from '../../../shared/errors.js';
 import type { LanguageSetting } from '../../../shared/i18n/language.js';
 import { createI18n, createTranslator } from '../../../shared/i18n/translator.js';
 import { ApiClientDouble, type DoubleSession } from '../../../test/support/web/apiClientDouble.js';
@@ -38,7 +39,12 @@ async function openWindow(language: string, choice = 'system', root?: null): Pro
   engine.language = { choice, language };
   const i18n = createI18n(language);
   const client = engine.client('browser');
-  const store = createSessionsStore(client, undefined, (key, values) => i18n.t(key, values) as string);
+  const store = createSessionsStore(
+    client,
+    undefined,
+    (key, values) => i18n.t(key, values) as string,
+    () => i18n.language,
+  );
   await store.getState().start();
   await store.getState().loadBlock(0);
   await vi.runAllTimersAsync();
@@ -153,6 +159,20 @@ describe('the main window in French', () => {
 
     await store.getState().refresh();
     expect(notices().at(-1)).toBe('Actualisé\u00a0: aucun changement.');
+  });
+
+  it('words a failed request by its code in French; in English the engine’s own sentence stays', async () => {
+    const gone = new AppError('root-missing', 'The folder /srv/MobileApps is gone.');
+    const failing = async (language: string) => {
+      const { store } = await openWindow(language);
+      store.getState().api.request = async () => {
+        throw gone;
+      };
+      await store.getState().refresh();
+      return store.getState().notices.at(-1)?.message;
+    };
+    expect(await failing('fr')).toBe('Échec\u00a0: le dossier MobileApps n’est plus là.');
+    expect(await failing('en')).toBe('The folder /srv/MobileApps is gone.');
   });
 
   it('welcomes in French, with the language setting in its footer', async () => {

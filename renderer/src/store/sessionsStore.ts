@@ -5,8 +5,10 @@
  * engine from its deltas (live.ts). Every store is whole on its own: nothing lives in the module.
  */
 import { create } from 'zustand';
+import { REFERENCE_LANGUAGE } from '../../../shared/i18n/catalogs.js';
 import { createTranslator, type Translate } from '../../../shared/i18n/translator.js';
 import type { ApiClient } from '../api/client.js';
+import { engineErrorText } from '../engineErrorText.js';
 import { createChangesSlice } from './changes.js';
 import { createCleanupSlice } from './cleanup.js';
 import { createCommandsSlice } from './commands.js';
@@ -22,15 +24,29 @@ import { createViewSlice } from './view.js';
 export type { Filters, Notice, Selection, SessionsState } from './storeTypes.js';
 export { BLOCK_SIZE } from './storeTypes.js';
 
-/** `t`: the store's own words (notices, questions), in the window's language; English by default. */
+/**
+ * `t`: the store's own words (notices, questions), in the window's language, which `language` says;
+ * English by default.
+ */
 export const createSessionsStore = (
   api: ApiClient,
   env: StoreEnvironment = domEnvironment,
-  t: Translate = createTranslator('en'),
+  t: Translate = createTranslator(REFERENCE_LANGUAGE),
+  language: () => string = () => REFERENCE_LANGUAGE,
 ) =>
   create<SessionsState>()((set, get) => {
-    const fail = (error: unknown) =>
-      get().notify(error instanceof Error ? error.message : String(error), { kind: 'error' });
+    // The engine speaks English: in English its sentence is the most precise there is; in another
+    // language the error's code is worded, and the engine's sentence stays only where the code
+    // cannot say it all (`io`) or is one this window does not know.
+    const fail = (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      const code = (error as { code?: unknown } | null)?.code;
+      const worded =
+        language() === REFERENCE_LANGUAGE || typeof code !== 'string'
+          ? message
+          : t('window:notices.failed', { reason: engineErrorText({ code, message }, t) });
+      get().notify(worded, { kind: 'error' });
+    };
     const base = { api, env, t, set, get, fail };
     const ctx: StoreContext = { ...base, live: createLiveUpdates(base) };
     return {
