@@ -35,6 +35,7 @@ import { nativeDialogs } from './dialogs.js';
 import { registerIpcAdapter } from './ipcAdapter.js';
 import { keychainSecrets } from './keychainSecrets.js';
 import { DesktopLanguage, systemLanguages } from './language.js';
+import { latestOnly } from './latestOnly.js';
 import { setUpLogging } from './logging.js';
 import { createMainWindow } from './mainWindow.js';
 import { buildMenuTemplate } from './menu.js';
@@ -204,13 +205,16 @@ function startApp(): void {
     }
   });
 
-  // The devices waiting for approval, on the Dock/taskbar badge and the tray icon.
-  const showPendingCount = async () => {
-    const apps = service.state().root ? await service.handlers.listApps({}).catch(() => []) : [];
-    pendingCount = apps.reduce((sum, a) => sum + a.counts.pending, 0);
-    app.setBadgeCount(pendingCount);
-    tray?.setPendingCount(pendingCount);
-  };
+  // The devices waiting for approval, on the Dock/taskbar badge and the tray icon; asked at every
+  // change, and only the latest answer is shown (they can arrive out of order).
+  const showPendingCount = latestOnly(
+    async () => (service.state().root ? await service.handlers.listApps({}).catch(() => []) : []),
+    (apps) => {
+      pendingCount = apps.reduce((sum, a) => sum + a.counts.pending, 0);
+      app.setBadgeCount(pendingCount);
+      tray?.setPendingCount(pendingCount);
+    },
+  );
   const createTray = () => {
     tray = new PendingTray(
       {

@@ -77,9 +77,16 @@ export interface Boot {
 
 let boots = 0;
 
-/** Waits, a few milliseconds at a time, until `condition` holds. The test's timeout bounds it. */
-export async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 5));
+/** Waits, a few milliseconds at a time, until `condition` holds; gives up, naming the condition, after `patienceMs`. */
+export async function until(condition: () => boolean | Promise<boolean>, patienceMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!(await condition())) {
+    // Far beyond any slow machine: a wait this long is a hang, and the failure says which wait it is.
+    if (Date.now() - start > patienceMs) {
+      throw new Error(`still waiting after ${patienceMs / 1000} s for: ${condition.toString()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /**
