@@ -2,29 +2,14 @@
  * The Apps window in a day of use (issue 18, items 6 to 13): what the admin sees and can reach,
  * measured in the real UI (sizes, colours, focus), and what reaches the disk.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { type AppFixture, expect, test } from './fixtures.js';
+import { expect, test } from './fixtures.js';
+import { listApps, statusOnDisk } from './listing.js';
 
-interface ListedSession {
-  ref: string;
-  id: string;
-  status: string;
-  email: string;
-}
-interface ListedApp {
-  folder: string;
-  name: string;
-  platform: string;
-  sessions: ListedSession[];
-}
-
-const listApps = (app: AppFixture): ListedApp[] => JSON.parse(app.cli('list', app.root, '--json')).apps;
 const grid = (page: Page) => page.getByRole('grid', { name: 'Sessions' });
 const rows = (page: Page) => grid(page).locator('[role="row"][data-ref]');
-const statusOnDisk = (app: AppFixture, ref: string) =>
-  JSON.parse(readFileSync(path.join(app.root, ...ref.split('/')), 'utf8').replace(/^\uFEFF/, '')).status;
 const allApps = (page: Page) =>
   page.getByRole('navigation', { name: 'Apps' }).getByRole('button', { name: /All apps/ });
 

@@ -5,15 +5,14 @@
  * sessions; guests and simulators are filters of the table; the details count older sessions.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { CleanupPreview } from '../shared/cleanup.js';
 import { type AppFixture, expect, test } from './fixtures.js';
+import { fileOf } from './listing.js';
 
 test.use({ cleanupCases: { superseded: 4, stale: 5, guests: 3 } });
 
-const fileOf = (app: AppFixture, ref: string) => path.join(app.root, ...ref.split('/'));
 const view = (page: Page) => page.getByRole('region', { name: 'Clean-up' });
 const rowOf = (page: Page, ref: string) => view(page).locator(`tr[data-ref="${ref}"]`);
 

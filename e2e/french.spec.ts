@@ -5,12 +5,10 @@
  * The picture stays in the test's output; `npm run screenshot` also writes it to docs/screenshot.fr.png.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test } from './fixtures.js';
+import { fileOf, statusOnDisk } from './listing.js';
 
 test.use({ systemLanguage: 'fr-FR' });
-
-const statusOf = (file: string) => JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')).status;
 
 test('the main walk in French: list, accept, undo, switch language', async ({ app }, testInfo) => {
   const { page } = app;
@@ -28,7 +26,7 @@ test('the main walk in French: list, accept, undo, switch language', async ({ ap
   await page.getByRole('combobox', { name: 'Filtre de statut' }).selectOption('pending');
   const row = grid.locator('[role="row"][data-ref]').first();
   const ref = (await row.getAttribute('data-ref')) as string;
-  const file = path.join(app.root, ...ref.split('/'));
+  const file = fileOf(app, ref);
   const before = readFileSync(file, 'utf8');
   await expect(row.getByRole('combobox', { name: 'Statut' })).toHaveValue('pending');
   await expect(row.getByRole('combobox', { name: 'Statut' }).locator('option:checked')).toHaveText(
@@ -38,7 +36,7 @@ test('the main walk in French: list, accept, undo, switch language', async ({ ap
   await expect(page.getByText('1 sélectionnée')).toBeVisible();
   await page.getByRole('button', { name: 'Accepter 1' }).click();
   await expect(page.getByText('1 session acceptée.')).toBeVisible();
-  await expect.poll(() => statusOf(file)).toBe('accepted');
+  await expect.poll(() => statusOnDisk(app, ref)).toBe('accepted');
   expect(readFileSync(file, 'utf8')).toBe(before.replace(/("status"\s*:\s*)"pending"/, '$1"accepted"'));
 
   await page.getByRole('button', { name: 'Annuler', exact: true }).first().click();

@@ -6,24 +6,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type AppFixture, expect, test } from './fixtures.js';
+import { fileOf, type ListedApp, type ListedSession, listApps } from './listing.js';
 
-interface ListedSession {
-  ref: string;
-  id: string;
-  status: string;
-  email: string;
-  device: { description: string };
-}
-interface ListedApp {
-  folder: string;
-  name: string;
-  platform: string;
-  counts: { sessions: number; pending: number };
-  sessions: ListedSession[];
-}
-
-const listApps = (app: AppFixture): ListedApp[] => JSON.parse(app.cli('list', app.root, '--json')).apps;
-const fileOf = (app: AppFixture, ref: string) => path.join(app.root, ...ref.split('/'));
 const grid = (app: AppFixture) => app.page.getByRole('grid', { name: 'Sessions' });
 const rowOf = (app: AppFixture, ref: string) => app.page.locator(`[role="row"][data-ref="${ref}"]`);
 

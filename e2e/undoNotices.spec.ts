@@ -1,26 +1,5 @@
-/**
- * Issue 18, item 5: a notice's Undo undoes its own change, and only while that change is not
- * undone yet. Checked on disk: the files of an earlier change must stay as that change left them.
- */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { type AppFixture, expect, test } from './fixtures.js';
-
-interface ListedSession {
-  ref: string;
-  id: string;
-  status: string;
-  email: string;
-}
-interface ListedApp {
-  folder: string;
-  name: string;
-  sessions: ListedSession[];
-}
-
-const listApps = (app: AppFixture): ListedApp[] => JSON.parse(app.cli('list', app.root, '--json')).apps;
-const statusOnDisk = (app: AppFixture, ref: string) =>
-  JSON.parse(readFileSync(path.join(app.root, ...ref.split('/')), 'utf8').replace(/^\uFEFF/, '')).status;
+import { expect, test } from './fixtures.js';
+import { type ListedApp, type ListedSession, listApps, statusOnDisk } from './listing.js';
 
 test("after Ctrl+Z, the undone change's notice no longer undoes anything else", async ({ app }) => {
   const { page } = app;

@@ -57,7 +57,8 @@ describe('picking the language', () => {
   it('names each language in that language, from its own catalog', () => {
     expect(languageName('en')).toBe('English');
     expect(languageName('fr')).toBe('Français');
-    expect(languageName('xx')).toBe('xx');
+    // A language without a catalog yet: its name from Intl, capitalised.
+    expect(languageName('es')).toBe('Español');
   });
 
   it('is open to a new language: a catalog folder is all it takes', () => {

@@ -45,8 +45,18 @@ export function readChoice(value: unknown, supported: readonly string[] = LANGUA
   return typeof value === 'string' && value !== 'system' && supported.includes(value) ? value : 'system';
 }
 
-/** A language's name written in that language, from its own catalog (`meta.json`). */
+/**
+ * A language's name written in that language: from its own catalog (`meta.json`) when it has one,
+ * else from `Intl`, capitalised as a menu item is.
+ */
 export function languageName(code: string): string {
-  const name = CATALOGS[code]?.meta?.name;
-  return typeof name === 'string' ? name : code;
+  const own = CATALOGS[code]?.meta?.name;
+  if (typeof own === 'string') return own;
+  let name = code;
+  try {
+    name = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
+  } catch {
+    // An engine without the name (or a code it refuses): the code says it well enough.
+  }
+  return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
 }

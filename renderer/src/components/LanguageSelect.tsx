@@ -4,25 +4,9 @@
  * own language, so a new catalog shows up here with no change to this file.
  */
 import { useTranslation } from 'react-i18next';
-import { CATALOGS, LANGUAGES } from '../../../shared/i18n/catalogs.js';
-import { pickLanguage } from '../../../shared/i18n/language.js';
+import { LANGUAGES } from '../../../shared/i18n/catalogs.js';
+import { languageName, pickLanguage } from '../../../shared/i18n/language.js';
 import { useLanguage } from '../i18n/LanguageProvider.js';
-
-/**
- * A language's own name for itself (French says it in French), from its `meta` catalog when it has one,
- * else from Intl, capitalised as a menu item is.
- */
-export function nativeName(code: string): string {
-  const own = CATALOGS[code]?.meta?.name;
-  if (typeof own === 'string') return own;
-  let name = code;
-  try {
-    name = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
-  } catch {
-    // An engine without the name: the code says it well enough.
-  }
-  return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
-}
 
 /** The language the system (the browser) asks for, as the app would pick it. */
 const systemLanguage = (choice: string, inUse: string): string =>
@@ -41,11 +25,11 @@ export function LanguageSelect() {
         onChange={(event) => void choose(event.target.value)}
       >
         <option value="system">
-          {t('window:language.system', { name: nativeName(systemLanguage(choice, language)) })}
+          {t('window:language.system', { name: languageName(systemLanguage(choice, language)) })}
         </option>
         {LANGUAGES.map((code) => (
           <option key={code} value={code} lang={code}>
-            {nativeName(code)}
+            {languageName(code)}
           </option>
         ))}
       </select>
