@@ -3,7 +3,6 @@ export interface Formats {
   language: string;
   /** A short date and time: `30/11/2026 22:41` in French, `11/30/26, 10:41 PM` in English. */
   dateTime(value: Date | string): string;
-  date(value: Date | string): string;
   number(value: number): string;
   /** `a, b and c` / `a, b et c`. */
   list(items: readonly string[]): string;
@@ -13,7 +12,6 @@ const asDate = (value: Date | string) => (typeof value === 'string' ? new Date(v
 
 export function createFormats(language: string): Formats {
   const dateTime = new Intl.DateTimeFormat(language, { dateStyle: 'short', timeStyle: 'short' });
-  const date = new Intl.DateTimeFormat(language, { dateStyle: 'medium' });
   const number = new Intl.NumberFormat(language);
   const list = new Intl.ListFormat(language, { style: 'long', type: 'conjunction' });
   const safe = (format: Intl.DateTimeFormat) => (value: Date | string) => {
@@ -23,7 +21,6 @@ export function createFormats(language: string): Formats {
   return {
     language,
     dateTime: safe(dateTime),
-    date: safe(date),
     number: (value) => number.format(value),
     list: (items) => list.format(items),
   };

@@ -8,7 +8,8 @@ import i18next, { type i18n, type TOptions } from 'i18next';
 import ICU from 'i18next-icu';
 import { CATALOGS, NAMESPACES, REFERENCE_LANGUAGE } from './catalogs.js';
 
-export const DEFAULT_NAMESPACE = 'window';
+/** Keys without a namespace are the window's. */
+const DEFAULT_NAMESPACE = 'window';
 
 /** `t('namespace:key.path', { name: value })` */
 export type Translate = (key: string, values?: TOptions) => string;
