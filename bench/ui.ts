@@ -463,10 +463,12 @@ function installProbes(): void {
     });
   }
 
-  /** `N shown · M pending` as numbers. */
+  /** `N shown · M pending` as numbers (the window groups thousands: "100,000 shown · 17,261 pending"). */
   function counts(): Counts | null {
-    const m = /^(\d+) shown · (\d+) pending$/.exec(document.querySelector('.matching')?.textContent ?? '');
-    return m ? { matching: Number(m[1]), pending: Number(m[2]) } : null;
+    const text = document.querySelector('.matching')?.textContent ?? '';
+    const m = /^([\d,]+) shown · ([\d,]+) pending$/.exec(text);
+    const number = (digits: string) => Number(digits.replace(/,/g, ''));
+    return m ? { matching: number(m[1] as string), pending: number(m[2] as string) } : null;
   }
 
   /**
@@ -484,8 +486,8 @@ function installProbes(): void {
     const entry = entries.at(-1);
     if (!entry?.result) return false;
     const { matching, matchingPending, firstRef } = entry.result;
-    if (document.querySelector('.matching')?.textContent !== `${matching} shown · ${matchingPending} pending`)
-      return false;
+    const shownCounts = counts();
+    if (shownCounts?.matching !== matching || shownCounts.pending !== matchingPending) return false;
     const first = document.querySelector('.tbody [role="row"][aria-rowindex="2"]');
     if (firstRef === null ? first !== null : first?.getAttribute('data-ref') !== firstRef) return false;
     const visible = bench.visibleRows();

@@ -15,9 +15,11 @@ import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import writeFileAtomic from 'write-file-atomic';
 import type { FileProblem, Problem, SessionStatus, SessionSummary } from '../../../shared/session.js';
+import { NO_PROBLEMS, refOf, sharedApplication, sharedLanguage, sharedTeam } from '../session/sessionFile.js';
 import type { FileStamp } from '../session/sessionReader.js';
 import type { AppManifest } from './appFolder.js';
 import type { SessionIndex } from './sessionIndex.js';
+import { StampBook } from './stampBook.js';
 
 /** Bump when the index's shape or the checks change: an old cache is then ignored. */
 export const INDEX_CACHE_VERSION = 4;
@@ -200,7 +202,7 @@ function* readParts(file: Buffer): Generator<CachedFolder> {
 
 function decodeFolder(index: SessionIndex, folder: string, file: Buffer): boolean {
   const sessions = new Map<string, SessionSummary>();
-  const stamps = new Map<string, FileStamp>();
+  const stamps = new StampBook();
   const broken = new Map<string, FileProblem>();
   let manifest: AppManifest | null = null;
   let parts = 0;
@@ -212,7 +214,7 @@ function decodeFolder(index: SessionIndex, folder: string, file: Buffer): boolea
     for (const r of cached.rows) {
       const [id] = r;
       sessions.set(id, {
-        ref: `${folder}/${id}`,
+        ref: refOf(folder, id),
         id,
         status: t[r[1]] as SessionStatus | null,
         email: r[2],
@@ -225,13 +227,13 @@ function decodeFolder(index: SessionIndex, folder: string, file: Buffer): boolea
           jailbroken: (r[7] & 2) !== 0,
           pushRegistered: (r[7] & 4) !== 0,
         },
-        application: { id: t[r[8]] ?? null, name: t[r[9]] ?? null, version: t[r[10]] ?? null },
-        team: { id: t[r[11]] ?? null, name: t[r[12]] ?? null },
-        language: { id: t[r[13]] ?? null, code: t[r[14]] ?? null, region: t[r[15]] ?? null },
+        application: sharedApplication(t[r[8]] ?? null, t[r[9]] ?? null, t[r[10]] ?? null),
+        team: sharedTeam(t[r[11]] ?? null, t[r[12]] ?? null),
+        language: sharedLanguage(t[r[13]] ?? null, t[r[14]] ?? null, t[r[15]] ?? null),
         session: { id: r[16] ?? id, ip: r[17] },
         firstSeen: r[18],
         modified: r[19],
-        problems: r[20] === 0 ? [] : r[20],
+        problems: r[20] === 0 ? NO_PROBLEMS : r[20],
       });
       stamps.set(id, { ino: r[21], size: r[22], mtimeMs: r[23], ctimeMs: r[24] });
     }

@@ -7,14 +7,25 @@
  * The file names are not sent: the receiver knows which names it asked for, in order.
  */
 import type { FileProblem, Problem, SessionStatus, SessionSummary } from '../../../shared/session.js';
-import { sharedString } from '../session/sessionFile.js';
+import {
+  NO_PROBLEMS,
+  refOf,
+  sharedApplication,
+  sharedLanguage,
+  sharedString,
+  sharedTeam,
+} from '../session/sessionFile.js';
 import type { FileStamp, SessionFileRead } from '../session/sessionReader.js';
 
 export interface EncodedReads {
-  /** The distinct strings of the batch, end to end: one string crosses faster than thousands. */
-  text: string;
-  /** The length of each string in `text`, in order. */
-  lengths: Uint32Array;
+  /**
+   * The distinct strings of the batch as one JSON array: one string crosses faster than
+   * thousands, and `JSON.parse` gives each value a string of its own. Cutting them out of one
+   * long string with `slice` instead made V8 sliced strings, each keeping the whole batch's text
+   * alive for as long as the index holds any of them (session ids and problems included), about
+   * 6 MB more at 100,000 sessions (measured in a heap snapshot).
+   */
+  strings: string;
   numbers: Float64Array;
 }
 
@@ -112,7 +123,7 @@ export function encodeReads(reads: readonly SessionFileRead[]): EncodedReads {
       numbers[o + F.Problems] = x.problems.length > 0 ? s(JSON.stringify(x.problems)) : NONE;
     }
   });
-  return { text: strings.join(''), lengths: Uint32Array.from(strings, (x) => x.length), numbers };
+  return { strings: JSON.stringify(strings), numbers };
 }
 
 /** The reads of `names` in `folder`, as `encodeReads` sent them. */
@@ -121,14 +132,8 @@ export function decodeReads(
   names: readonly string[],
   encoded: EncodedReads,
 ): SessionFileRead[] {
-  const { text, lengths, numbers } = encoded;
-  const strings: string[] = new Array(lengths.length);
-  let at = 0;
-  for (let i = 0; i < lengths.length; i++) {
-    const end = at + (lengths[i] as number);
-    strings[i] = text.slice(at, end);
-    at = end;
-  }
+  const { numbers } = encoded;
+  const strings = JSON.parse(encoded.strings) as string[];
   if (numbers.length !== names.length * WIDTH) {
     throw new Error(`a batch of ${numbers.length / WIDTH} reads for ${names.length} names`);
   }
@@ -153,10 +158,11 @@ export function decodeReads(
     }
     const id = names[i] as string;
     const flags = n(F.Flags);
-    const problems = n(F.Problems) === NONE ? [] : (JSON.parse(str(n(F.Problems)) as string) as Problem[]);
+    const problems =
+      n(F.Problems) === NONE ? NO_PROBLEMS : (JSON.parse(str(n(F.Problems)) as string) as Problem[]);
     const sessionId = str(n(F.SessionId));
     const summary: SessionSummary = {
-      ref: `${folder}/${id}`,
+      ref: refOf(folder, id),
       id,
       status: str(n(F.Status)) as SessionStatus | null,
       email: str(n(F.Email)),
@@ -169,9 +175,9 @@ export function decodeReads(
         jailbroken: (flags & 2) !== 0,
         pushRegistered: (flags & 4) !== 0,
       },
-      application: { id: shr(n(F.AppId)), name: shr(n(F.AppName)), version: shr(n(F.AppVersion)) },
-      team: { id: shr(n(F.TeamId)), name: shr(n(F.TeamName)) },
-      language: { id: shr(n(F.LanguageId)), code: shr(n(F.LanguageCode)), region: shr(n(F.LanguageRegion)) },
+      application: sharedApplication(shr(n(F.AppId)), shr(n(F.AppName)), shr(n(F.AppVersion))),
+      team: sharedTeam(shr(n(F.TeamId)), shr(n(F.TeamName))),
+      language: sharedLanguage(shr(n(F.LanguageId)), shr(n(F.LanguageCode)), shr(n(F.LanguageRegion))),
       // The file name is the session id in a sound file: one string for both.
       session: { id: sessionId === id ? id : sessionId, ip: str(n(F.Ip)) },
       firstSeen: str(n(F.FirstSeen)) as string,

@@ -23,10 +23,7 @@ port.on('message', ({ id, job }: { id: number; job: ScanJob }) => {
     (result) => {
       if (result.kind === 'read') {
         const encoded = encodeReads(result.reads);
-        post({ id, kind: 'read', encoded }, [
-          encoded.numbers.buffer as ArrayBuffer,
-          encoded.lengths.buffer as ArrayBuffer,
-        ]);
+        post({ id, kind: 'read', encoded }, [encoded.numbers.buffer as ArrayBuffer]);
       } else if (result.kind === 'stat') {
         post({ id, kind: 'stat', stamps: result.stamps }, [result.stamps.buffer as ArrayBuffer]);
       } else post({ id, ...result });

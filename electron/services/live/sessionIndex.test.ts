@@ -11,6 +11,7 @@ import type { SessionSummary } from '../../../shared/session.js';
 import { makeTempDir, removeDir } from '../../../test/support/fixtures.js';
 import { indexCacheDir, loadIndexCache, saveIndexCache } from './indexCache.js';
 import { SessionIndex } from './sessionIndex.js';
+import { StampBook } from './stampBook.js';
 
 function summary(folder: string, id: string, f: Partial<Fields> = {}): SessionSummary {
   return {
@@ -93,7 +94,7 @@ describe('the index', () => {
           manifest: null,
           sessions: new Map(entry?.sessions),
           broken: new Map(entry?.broken),
-          stamps: new Map(),
+          stamps: new StampBook(),
         });
         expect(kept.summarizeApp('APP')).toEqual(fresh.summarizeApp('APP'));
       }),

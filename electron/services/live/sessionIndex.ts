@@ -8,6 +8,7 @@ import type { WorkspaceDelta } from '../../../shared/deltas.js';
 import type { AppSummary, FileProblem, SessionSummary } from '../../../shared/session.js';
 import type { FileStamp, SessionFileRead } from '../session/sessionReader.js';
 import { type AppManifest, AppTally, describeApp } from './appFolder.js';
+import { StampBook } from './stampBook.js';
 
 export interface AppEntry {
   folder: string;
@@ -20,7 +21,7 @@ export interface AppEntry {
    * By file name: the version of each file the index reflects. Kept per folder, under the name
    * the listing already holds, rather than under a `<folder>/<file>` key made for each file.
    */
-  stamps: Map<string, FileStamp>;
+  stamps: StampBook;
   /** Counts and label votes of the sessions, kept as they change. */
   tally: AppTally;
 }
@@ -114,7 +115,7 @@ export class SessionIndex {
       manifest,
       sessions: new Map(),
       broken: new Map(),
-      stamps: new Map(),
+      stamps: new StampBook(),
       tally: new AppTally(),
     });
     const app = this.summarizeApp(folder) as AppSummary;

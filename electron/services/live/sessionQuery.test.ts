@@ -271,6 +271,33 @@ describe('the table query', () => {
     );
   });
 
+  it("keeps the table's order through a burst, though the last rows asked for were another order's", async () => {
+    const index = new SessionIndex('/root');
+    index.addApp('APP', null);
+    const write = (n: number, status: 'accepted' | 'pending') => {
+      const id = `s${String(n).padStart(4, '0')}`;
+      const summary = session(id, { status, email: `user${n}@acme.com` });
+      return index.applyRead('APP', id, { kind: 'session', summary, stamp: null as never });
+    };
+    for (let n = 0; n < 500; n++) write(n, 'accepted');
+    let sorts = 0;
+    const sessionsOf = () => {
+      sorts++; // every sort of an order starts from the index's list
+      return [...(index.apps.get('APP')?.sessions.values() ?? [])];
+    };
+    const byEmail = filter({ sort: { key: 'email', direction: 'asc' } });
+    const byDevice = filter({ sort: { key: 'device', direction: 'desc' } });
+    const query = new SessionQuery(sessionsOf, { yieldEveryRows: 1_000_000 });
+    await query.page(byEmail, 0, 100); // the table shows the e-mail order
+    await query.matching(byDevice); // an action on another order's rows (the last rows now)
+    expect(sorts).toBe(2);
+    // A burst larger than the few changes applied to every order kept.
+    query.apply(Array.from({ length: 100 }, (_, i) => write(i * 3, 'pending')).flat());
+    const page = await query.page(byEmail, 0, 500);
+    expect(sorts).toBe(2); // the table's order was kept up to date, not sorted again
+    expect(page).toEqual(await new SessionQuery(sessionsOf).page(byEmail, 0, 500));
+  });
+
   it('sorts in slices exactly as a plain sort does', async () => {
     await fc.assert(
       fc.asyncProperty(

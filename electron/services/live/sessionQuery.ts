@@ -7,7 +7,15 @@
  *   re-sort. The deltas are queued and applied in time slices (a burst never holds the event loop);
  *   a query waits for the queue. Only a batch as large as a scan drops them (they are sorted again
  *   when asked for).
- * - The rows matching the last filter are kept up to date the same way; typing more narrows them.
+ * - The rows matching the last filter are kept up to date the same way.
+ * - The order last searched or filtered has a search column (searchColumn.ts): its rows' search text in a
+ *   few contiguous strings, kept up to date by the same deltas, so a keystroke is one pattern run
+ *   over them instead of reading fields of 100,000 objects scattered in the heap. One column at a
+ *   time (about 9 MB at 100,000 rows). `warmUp` builds it for the default order; another order's
+ *   is built by its first search (about 100 ms at 100,000 rows, once), not for every order shown:
+ *   each build leaves its predecessor's megabytes as garbage, which showed in the peak memory.
+ *   The chunks changes make dirty are built again in the background once the table has been
+ *   quiet for REFRESH_AFTER_MS, so the next keystroke finds them built.
  * - A filter pass gives the event loop a turn every few milliseconds, and a query whose filter is
  *   no longer the latest one asked for is cancelled there (`cancelled`): its answer is never
  *   computed to the end, and never replaces the newer one's.
@@ -18,53 +26,49 @@ import type { WorkspaceDelta } from '../../../shared/deltas.js';
 import { AppError } from '../../../shared/errors.js';
 import type { SessionSummary } from '../../../shared/session.js';
 import { folderOf } from '../../../shared/text.js';
+import {
+  fieldMatches,
+  mayBeInIds,
+  needlePattern,
+  ROW_ACCEPTED,
+  ROW_GUEST,
+  ROW_PENDING,
+  ROW_PROBLEMS,
+  ROW_SIMULATOR,
+  SearchColumn,
+  searchable,
+} from './searchColumn.js';
 import { replacedSummary } from './sessionIndex.js';
-import { insertSorted, lowerText, type Order, orderFor, removeSorted, sortInSlices } from './sessionOrder.js';
-import { TimeSlicer } from './timeSlices.js';
+import {
+  insertSorted,
+  lowerText,
+  type Order,
+  orderFor,
+  removeSortedAt,
+  sortInSlices,
+} from './sessionOrder.js';
+import { SLICE_MS, TimeSlicer } from './timeSlices.js';
 
 /**
- * Device models repeat across thousands of sessions (the index shares one string per model):
- * each is lower-cased once here.
- */
-const lowerModels = new Map<string, string>();
-function lowerModel(value: string | null): string {
-  if (value === null) return '';
-  let lower = lowerModels.get(value);
-  if (lower === undefined) {
-    lower = value.toLowerCase();
-    if (lowerModels.size < 10_000) lowerModels.set(value, lower);
-  }
-  return lower;
-}
-
-/**
- * What the search box looks in: device, e-mail, session id and IP, case-insensitively. Nothing is
- * kept per session: a lower-cased copy of each session's text (a WeakMap of 100,000 strings) cost
- * about 20 MB. A session id is hexadecimal and an IP hexadecimal digits, dots and colons: a needle
- * with any other character is not looked for in them.
+ * What the search box looks in: device, e-mail, session id and IP, case ignored (the search
+ * column's meaning, searchColumn.ts). A session id is hexadecimal and an IP hexadecimal digits,
+ * dots and colons: a needle with any other character is not looked for in them. This is the test
+ * of one session (a change to the rows shown, a needle the column cannot take); a search of the
+ * rows is the column's.
  */
 interface Needle {
   text: string;
-  /**
-   * The text as a case-insensitive pattern: testing 100,000 e-mails with it is several times
-   * faster than lower-casing each one (a new string per row) to look in it.
-   */
   pattern: RegExp;
   /** Could be part of a session id or an IP address. */
   inIds: boolean;
 }
 
-const needleOf = (text: string): Needle => ({
-  text,
-  pattern: new RegExp(text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'), 'iu'),
-  inIds: /^[0-9a-f.:]*$/.test(text),
-});
+const needleOf = (text: string): Needle => ({ text, pattern: needlePattern(text), inIds: mayBeInIds(text) });
 
 function searchMatches(s: SessionSummary, needle: Needle): boolean {
-  if (lowerModel(s.device.description).includes(needle.text)) return true;
-  if (s.email && needle.pattern.test(s.email)) return true;
-  if (!needle.inIds) return false;
-  return needle.pattern.test(s.id) || (s.session.ip !== null && needle.pattern.test(s.session.ip));
+  const { pattern } = needle;
+  if (fieldMatches(s.device.description, pattern) || fieldMatches(s.email, pattern)) return true;
+  return needle.inIds && (fieldMatches(s.id, pattern) || fieldMatches(s.session.ip, pattern));
 }
 
 /** The last needle compiled: a burst of changes tests every changed session against the same one. */
@@ -106,6 +110,10 @@ interface OrderState {
   stale: boolean;
   /** Bumped by every change applied to `rows`. */
   version: number;
+  /** Pending sessions in `rows`, kept with them (a cleared search reads no session). */
+  pending: number;
+  /** The search column of `rows`: only the order last queried has one. */
+  column: SearchColumn | null;
 }
 
 interface Matching {
@@ -136,10 +144,23 @@ export class SessionQuery {
   /** The filter of the newest page asked for: older ones still running are cancelled. */
   private latest: string | null = null;
   private readonly inflight = new Map<string, Promise<Matching>>();
+  /**
+   * The order of the newest page asked for: the one the table shows. A large batch of changes
+   * is applied to it (the other orders are sorted again when asked for), and its search column
+   * is the one built in the background. The last matching rows cannot say it: they are dropped
+   * when a change cannot be applied to them, and a burst then made every order stale, the
+   * table's own included (its re-queries waited for a sort of 100,000 rows).
+   */
+  private shownOrder: string | null = null;
+  /** The search's scratch list, when no search is using it (see `searchColumn`). */
+  private freeScratch: (SessionSummary | undefined)[] | null = null;
   /** Changes not yet applied to the orders (see `apply`). */
   private backlog: SessionDelta[] = [];
   private draining = false;
   private drained: Promise<void> = Promise.resolve();
+  /** Dirty chunks of the search column are being built again in the background (`refreshSoon`). */
+  private refreshing = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** `sessionsOf(null)` is every session of every app. */
   constructor(
@@ -149,7 +170,22 @@ export class SessionQuery {
 
   /** Sorts the default order of All apps in slices, so the table's first query does not pay for it. */
   async warmUp(): Promise<void> {
-    await this.orderOf({ folder: null, sort: null });
+    const state = await this.orderOf({ folder: null, sort: null });
+    await this.columnOf(state, () => {});
+  }
+
+  /**
+   * The search columns kept (one at most), for the bench's report and the tests: the order each
+   * belongs to, its rows, the bytes of its built chunks, and whether chunks wait to be built again.
+   */
+  searchColumns(): { order: string; rows: number; bytes: number; dirty: boolean }[] {
+    const columns: { order: string; rows: number; bytes: number; dirty: boolean }[] = [];
+    for (const state of this.orders.values()) {
+      const column = state.column;
+      if (column)
+        columns.push({ order: state.key, rows: column.length, bytes: column.bytes(), dirty: column.dirty });
+    }
+    return columns;
   }
 
   /** The index changed in ways deltas do not say (another folder, a reload): forget everything. */
@@ -203,7 +239,7 @@ export class SessionQuery {
         }
         // A large batch is applied to the order the table shows; the others are sorted again
         // when asked for (keeping all of them would cost four times as much).
-        const shown = this.last ? this.orders.get(this.last.orderKey) : undefined;
+        const shown = this.shownOrder === null ? undefined : this.orders.get(this.shownOrder);
         for (const state of this.orders.values())
           if (!state.rows || (batch.length > ONE_BY_ONE && state !== shown)) state.stale = true;
         for (const delta of batch) {
@@ -214,6 +250,47 @@ export class SessionQuery {
       }
     } finally {
       this.draining = false;
+    }
+    this.refreshSoon();
+  }
+
+  /**
+   * Builds again the chunks of the shown order's search column that changes made dirty, in
+   * slices, once changes and queries have settled (REFRESH_AFTER_MS without one), so the next
+   * keystroke finds them built. Not while changes stream in: a burst would have the column rebuilt
+   * while the table asks for its rows after each change, and a keystroke builds the chunks it
+   * needs itself. Stops when the column is dropped (another order shown, a re-sort) or changes
+   * come again.
+   */
+  private refreshSoon(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.refreshNow();
+    }, REFRESH_AFTER_MS);
+    this.refreshTimer.unref?.();
+  }
+
+  private async refreshNow(): Promise<void> {
+    if (this.refreshing || this.draining) return;
+    const shown = this.shownOrder === null ? undefined : this.orders.get(this.shownOrder);
+    // Only a column a search made is kept built: one made for every order shown would be memory
+    // spent on a guess, and each build leaves megabytes of garbage behind.
+    if (!shown?.rows || shown.stale || !shown.column) return;
+    this.refreshing = true;
+    try {
+      for (;;) {
+        const column = shown.column;
+        if (!column || shown.stale || !shown.rows || this.orders.get(shown.key) !== shown) return;
+        if (this.draining || this.backlog.length > 0) return; // the drain's end asks again
+        if (column.refresh(shown.rows, sliceTimer())) return;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } catch {
+      // Out of step with its order (a bug): dropped, the next query of the order makes a new one.
+      shown.column = null;
+    } finally {
+      this.refreshing = false;
     }
   }
 
@@ -226,8 +303,9 @@ export class SessionQuery {
     for (const state of this.orders.values()) {
       if (!state.rows) state.stale = true;
       if (state.stale || !state.rows) continue;
-      const pending = applyChange(state.rows, state.folder, state.order, delta, () => true);
+      const pending = applyChange(state.rows, state.folder, state.order, delta, () => true, state.column);
       if (state === lastState) shownPending = pending;
+      state.pending += pending;
       state.version++;
     }
     if (!last) return;
@@ -264,6 +342,7 @@ export class SessionQuery {
   /** A window of the rows: the newest filter asked for cancels the older ones still running. */
   async page(filter: ResolvedSessionFilter, offset: number, limit: number): Promise<SessionPage> {
     this.latest = matchingKey(filter);
+    this.shownOrder = orderKeyOf(filter);
     const result = await this.compute(filter, true);
     const total = this.orders.get(result.orderKey)?.rows?.length ?? 0;
     return {
@@ -303,11 +382,21 @@ export class SessionQuery {
       if (last?.key === key && last.orderKey === state.key && last.orderVersion === version) return last;
       const needle = filter.search.trim().toLowerCase();
       const base = key.slice(0, key.lastIndexOf('\u0000'));
+      const plain = filterless(filter, needle);
+      // A plain query (a click, a cleared search) does not wait for a column: it is built after.
+      const column = plain ? state.column : await this.columnOf(state, checkStale);
+      if (plain) this.refreshSoon();
       let matched: SessionSummary[];
       let pending = 0;
-      if (filterless(filter, needle)) {
+      if (plain) {
         matched = rows;
-        pending = countPending(rows);
+        pending = state.pending;
+      } else if (column && searchable(needle) && attempt < 3) {
+        const found = await this.searchColumn(state, column, filter, needle, checkStale);
+        // Changed between two slices: once more, on the rows as they are now.
+        if (!found) continue;
+        matched = found.rows;
+        pending = found.pending;
       } else {
         // A longer search text can only match fewer rows: filter the last result, not everything.
         const from =
@@ -356,9 +445,83 @@ export class SessionQuery {
     }
   }
 
+  /**
+   * The search column of the order: made and built now (in slices) when the order has none, the
+   * other orders' columns dropped (one column at a time). Null while the order is being sorted again.
+   */
+  private async columnOf(state: OrderState, checkStale: () => void): Promise<SearchColumn | null> {
+    if (state.column) return state.column;
+    if (!state.rows || state.stale) return null;
+    for (const other of this.orders.values()) other.column = null;
+    const column = new SearchColumn(state.rows.length);
+    state.column = column;
+    // Built by the first query of the order that searches or filters; kept up to date after.
+    while (
+      state.column === column &&
+      state.rows &&
+      !state.stale &&
+      !column.refresh(state.rows, sliceTimer())
+    ) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      checkStale();
+    }
+    return state.column;
+  }
+
+  /**
+   * The rows of the order matching the filter, by the search column: its chunks searched one by
+   * one, the event loop given a turn between them. Null when changes were applied between two
+   * chunks (the rows' positions moved): the caller searches again.
+   */
+  private async searchColumn(
+    state: OrderState,
+    column: SearchColumn,
+    filter: ResolvedSessionFilter,
+    needle: string,
+    checkStale: () => void,
+  ): Promise<{ rows: SessionSummary[]; pending: number } | null> {
+    const rows = state.rows as SessionSummary[];
+    const version = state.version;
+    const { mask, wanted } = flagsWanted(filter);
+    const os = filter.os === null ? null : filter.os.toLowerCase();
+    // The rows found go to a scratch list kept from one search to the next, then are copied once
+    // into a list of the exact size: pushing 100,000 rows into a new list allocates about three
+    // times its final size as it grows, and a keystroke's garbage showed in the peak memory.
+    const found: (SessionSummary | undefined)[] = this.freeScratch ?? [];
+    this.freeScratch = null;
+    let count = 0;
+    let pending = 0;
+    const visit = (row: SessionSummary, flags: number) => {
+      if ((flags & mask) !== wanted) return;
+      if (os !== null && lowerText(row.device.os) !== os) return;
+      found[count++] = row;
+      if (flags & ROW_PENDING) pending++;
+    };
+    const inIds = mayBeInIds(needle);
+    const pause = this.pauser();
+    let start = 0;
+    try {
+      for (let c = 0; c < column.chunkCount; c++) {
+        column.searchChunk(c, start, rows, needle, inIds, visit);
+        const size = column.rowsIn(c);
+        start += size;
+        const wait = pause(size);
+        if (wait) {
+          await wait;
+          checkStale();
+          if (state.version !== version || state.column !== column) return null;
+        }
+      }
+      return { rows: found.slice(0, count) as SessionSummary[], pending };
+    } finally {
+      found.fill(undefined, 0, count); // the scratch list holds no session between two searches
+      this.freeScratch = found;
+    }
+  }
+
   /** The sorted rows of the filter's app and column: kept, or sorted now in slices. */
   private async orderOf(filter: Pick<ResolvedSessionFilter, 'folder' | 'sort'>): Promise<OrderState> {
-    const key = `${filter.folder ?? ''}\u0000${filter.sort ? `${filter.sort.key}:${filter.sort.direction}` : ''}`;
+    const key = orderKeyOf(filter);
     for (;;) {
       // Every change already given is in the orders first: a sort started now reads the index
       // as it is, which already holds the changes still queued.
@@ -379,6 +542,8 @@ export class SessionQuery {
           building: null,
           stale: false,
           version: 0,
+          pending: 0,
+          column: null,
         };
         fresh.building = this.sort(fresh);
         this.orders.set(key, fresh);
@@ -397,6 +562,7 @@ export class SessionQuery {
       : await sortInSlices(this.sessionsOf(state.folder), state.order);
     if (!state.stale) {
       state.rows = rows;
+      state.pending = countPending(rows);
       state.version++;
     }
     state.building = null;
@@ -418,13 +584,13 @@ export class SessionQuery {
     };
   }
 
-  /** A function to call now and then in a long loop: a promise means, await it. */
-  private pauser(): () => Promise<void> | undefined {
+  /** A function to call now and then in a long loop, with the rows done since: a promise means, await it. */
+  private pauser(): (rows?: number) => Promise<void> | undefined {
     const every = this.options.yieldEveryRows;
     if (every) {
       let count = 0;
-      return () => {
-        count += 256;
+      return (rows = 256) => {
+        count += rows;
         if (count < every) return undefined;
         count = 0;
         return new Promise<void>((resolve) => setImmediate(resolve));
@@ -435,9 +601,42 @@ export class SessionQuery {
   }
 }
 
+/** What identifies an order: the app and the column it is sorted by. */
+const orderKeyOf = (filter: Pick<ResolvedSessionFilter, 'folder' | 'sort'>) =>
+  `${filter.folder ?? ''}\u0000${filter.sort ? `${filter.sort.key}:${filter.sort.direction}` : ''}`;
+
 /** What identifies a filter's rows (the window aside). */
 function matchingKey(filter: ResolvedSessionFilter): string {
   return `${JSON.stringify({ ...filter, search: '' })}\u0000${filter.search.trim().toLowerCase()}`;
+}
+
+/** A function telling when a slice of synchronous work (SLICE_MS) started now is used up. */
+function sliceTimer(): () => boolean {
+  const end = performance.now() + SLICE_MS;
+  return () => performance.now() >= end;
+}
+
+/** The filters a row's flags answer: `(flags & mask) === wanted` when the row passes them. */
+function flagsWanted(filter: ResolvedSessionFilter): { mask: number; wanted: number } {
+  let mask = 0;
+  let wanted = 0;
+  if (filter.status !== null) {
+    mask |= ROW_PENDING | ROW_ACCEPTED;
+    wanted |= filter.status === 'pending' ? ROW_PENDING : ROW_ACCEPTED;
+  }
+  if (filter.simulator !== null) {
+    mask |= ROW_SIMULATOR;
+    if (filter.simulator) wanted |= ROW_SIMULATOR;
+  }
+  if (filter.problemsOnly) {
+    mask |= ROW_PROBLEMS;
+    wanted |= ROW_PROBLEMS;
+  }
+  if (filter.guest !== null) {
+    mask |= ROW_GUEST;
+    if (filter.guest) wanted |= ROW_GUEST;
+  }
+  return { mask, wanted };
 }
 
 function countPending(rows: readonly SessionSummary[]): number {
@@ -451,6 +650,13 @@ type SessionDelta = Extract<
   { type: 'session-added' | 'session-changed' | 'session-removed' }
 >;
 
+/**
+ * Quiet time (no change, no query) before the search column's dirty chunks are built again: not
+ * while a server writes file after file (each rebuild of a chunk leaves its old text as garbage),
+ * and long before an admin who looked at the list starts typing.
+ */
+const REFRESH_AFTER_MS = 1000;
+
 /** Above this many changes in one batch, only the order the table shows is kept up to date. */
 const ONE_BY_ONE = 32;
 
@@ -460,7 +666,8 @@ const SCAN_SIZED = 5000;
 /**
  * Applies one session delta to sorted rows (of one app, or of all when `folder` is null), keeping
  * only rows that pass `keep`: a binary search and a splice, never a pass over the rows. Returns
- * how the count of pending rows changed.
+ * how the count of pending rows changed. The order's search column, if any, follows the same
+ * removal and insertion.
  */
 function applyChange(
   rows: SessionSummary[],
@@ -468,6 +675,7 @@ function applyChange(
   order: Order,
   delta: SessionDelta,
   keep: (s: SessionSummary) => boolean,
+  column: SearchColumn | null = null,
 ): number {
   if (folder !== null && delta.folder !== folder) return 0;
   let pending = 0;
@@ -476,9 +684,17 @@ function applyChange(
       ? undefined
       : (replacedSummary(delta) ?? rows.find((s) => s.ref === delta.ref));
   // A row the filter left out is not in the rows: no search for it.
-  if (was && keep(was) && removeSorted(rows, was, order.compare) && was.status === 'pending') pending--;
+  if (was && keep(was)) {
+    const at = removeSortedAt(rows, was, order.compare);
+    if (at >= 0) {
+      column?.removed(at);
+      if (was.status === 'pending') pending--;
+    }
+  }
   if (delta.type !== 'session-removed' && keep(delta.session)) {
-    insertSorted(rows, delta.session, order.compare);
+    // Not `column?.inserted(insertSorted(…))`: that would skip the insert itself when there is no column.
+    const at = insertSorted(rows, delta.session, order.compare);
+    column?.inserted(at);
     if (delta.session.status === 'pending') pending++;
   }
   return pending;

@@ -147,11 +147,11 @@ export class Workspace {
 
   /** The sessions of one app folder (or all), unsorted, without copying the index. */
   sessions(folder: string | null): SessionSummary[] {
-    const out: SessionSummary[] = [];
-    for (const app of this.index.apps.values()) {
-      if (folder === null || app.folder === folder)
-        for (const session of app.sessions.values()) out.push(session);
-    }
+    // Sized first: a list grown by push to 100,000 rows allocates about three times its size.
+    const apps = [...this.index.apps.values()].filter((app) => folder === null || app.folder === folder);
+    const out: SessionSummary[] = new Array(apps.reduce((sum, app) => sum + app.sessions.size, 0));
+    let at = 0;
+    for (const app of apps) for (const session of app.sessions.values()) out[at++] = session;
     return out;
   }
 

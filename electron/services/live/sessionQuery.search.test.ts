@@ -1,0 +1,237 @@
+/**
+ * The table's searches through the search column, against a brute force: random sessions, random
+ * filters and searches, random changes applied in between; every answer must equal a plain filter
+ * of a fresh sort of the index as it is.
+ */
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { isGuest } from '../../../shared/cleanup.js';
+import { type ResolvedSessionFilter, type SortKey, sessionFilterSchema } from '../../../shared/contract.js';
+import type { SessionSummary } from '../../../shared/session.js';
+import { SessionIndex } from './sessionIndex.js';
+import { orderFor } from './sessionOrder.js';
+import { SessionQuery } from './sessionQuery.js';
+
+const pick = <T>(...values: T[]) => fc.constantFrom(...values);
+
+const fields = fc.record({
+  status: pick<'accepted' | 'pending' | null>('accepted', 'pending', 'pending', null),
+  email: pick<string | null>('Ann.B@Acme.com', 'zoë@exämple.org', 'a1@b.c', 'ΟΔΥΣΣΕΥΣ@x.gr', ' ', '', null),
+  device: pick<string | null>('iPhone 13', 'Pixel 8', 'İPAD', 'iPad', null),
+  os: pick<string | null>('iOS', 'Android', null),
+  ip: pick<string | null>('::1', '10.0.0.7', 'FE80::1', null),
+  simulator: fc.boolean(),
+  problem: fc.boolean(),
+  day: fc.integer({ min: 1, max: 4 }),
+});
+type Fields = typeof fields extends fc.Arbitrary<infer T> ? T : never;
+
+/** Ids made of hexadecimal digits, and a few that are not. */
+const idOf = (n: number) => (n % 5 === 0 ? `g${n}` : `${n.toString(16).toUpperCase()}ab`);
+
+function summary(folder: string, n: number, f: Fields): SessionSummary {
+  const id = idOf(n);
+  return {
+    ref: `${folder}/${id}`,
+    id,
+    status: f.status,
+    email: f.email,
+    device: {
+      id: null,
+      description: f.device,
+      os: f.os,
+      version: '1',
+      simulator: f.simulator,
+      jailbroken: false,
+      pushRegistered: false,
+    },
+    application: { id: 'com.acme', name: 'Acme', version: '1.0' },
+    team: { id: null, name: null },
+    language: { id: 'en_US', code: 'en', region: 'US' },
+    session: { id, ip: f.ip },
+    firstSeen: `2026-01-0${f.day}T00:00:00.000Z`,
+    modified: '2026-02-01T00:00:00.000Z',
+    problems: f.problem ? [{ code: 'token', mobi: 4, message: 'The token does not match.' }] : [],
+  };
+}
+
+/** The app and the column: one or two per run, so most queries search an order kept through changes. */
+const views = fc.record({
+  folder: pick<string | null>(null, 'A'),
+  sort: pick<{ key: SortKey; direction: 'asc' | 'desc' } | null>(
+    null,
+    { key: 'email', direction: 'asc' },
+    { key: 'device', direction: 'desc' },
+    { key: 'ip', direction: 'asc' },
+  ),
+});
+
+const filters = fc.record({
+  view: fc.nat(),
+  search: pick(
+    '',
+    'a',
+    'A',
+    'e',
+    '1',
+    '.',
+    ':',
+    'x',
+    'g',
+    'ab',
+    'ANN.B',
+    ' 13 ',
+    'ë',
+    'σ',
+    'i',
+    'ff',
+    'fe80',
+  ),
+  status: pick<'accepted' | 'pending' | null>(null, null, 'pending', 'accepted'),
+  os: pick<string | null>(null, null, 'ios', 'Android'),
+  simulator: pick<boolean | null>(null, null, true, false),
+  guest: pick<boolean | null>(null, null, true, false),
+  problemsOnly: fc.boolean(),
+});
+
+/** The filter, written out plainly (the search: one field at a time, case ignored by Unicode case folding). */
+function bruteMatches(s: SessionSummary, f: ResolvedSessionFilter): boolean {
+  if (f.status !== null && s.status !== f.status) return false;
+  if (f.os !== null && (s.device.os ?? '').toLowerCase() !== f.os.toLowerCase()) return false;
+  if (f.simulator !== null && s.device.simulator !== f.simulator) return false;
+  if (f.problemsOnly && s.problems.length === 0) return false;
+  if (f.guest !== null && isGuest(s) !== f.guest) return false;
+  const needle = f.search.trim().toLowerCase();
+  if (needle === '') return true;
+  const inIds = /^[0-9a-f.:]*$/.test(needle);
+  const searched = [s.device.description, s.email, ...(inIds ? [s.id, s.session.ip] : [])];
+  const literal = new RegExp(needle.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'), 'iu');
+  return searched.some((field) => literal.test(field ?? ''));
+}
+
+const change = fc.record({
+  n: fc.integer({ min: 0, max: 79 }),
+  remove: fc.boolean(),
+  fields,
+});
+
+describe('the table search (search column)', () => {
+  it('answers every filter and search as a brute-force filter of a fresh sort, through random changes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fields, { minLength: 0, maxLength: 60 }),
+        fc.array(views, { minLength: 1, maxLength: 2 }),
+        fc.array(
+          fc.record({
+            // Small batches reach every order, large ones (a burst) only the order shown last.
+            changes: fc.oneof(
+              fc.array(change, { maxLength: 8 }),
+              fc.array(change, { minLength: 33, maxLength: 80 }),
+            ),
+            queries: fc.array(filters, { minLength: 1, maxLength: 4 }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        async (initial, viewList, steps) => {
+          const index = new SessionIndex('/root');
+          index.addApp('A', null);
+          index.addApp('B', null);
+          const folderOf = (n: number) => (n % 3 === 0 ? 'B' : 'A');
+          const write = (n: number, f: Fields | null) =>
+            f === null
+              ? index.applyRead(folderOf(n), idOf(n), { kind: 'absent' })
+              : index.applyRead(folderOf(n), idOf(n), {
+                  kind: 'session',
+                  summary: summary(folderOf(n), n, f),
+                  stamp: null as never,
+                });
+          for (const [n, f] of initial.entries()) write(n, f);
+          const sessionsOf = (folder: string | null) =>
+            [...index.apps.values()].flatMap((app) =>
+              folder === null || app.folder === folder ? [...app.sessions.values()] : [],
+            );
+          // Small chunks of rows per turn of the event loop: changes land between a search's slices.
+          const query = new SessionQuery(sessionsOf, { yieldEveryRows: 16, yieldEveryChanges: 5 });
+          for (const step of steps) {
+            const deltas = step.changes.flatMap((c) => write(c.n, c.remove ? null : c.fields));
+            query.apply(deltas);
+            // Each view plain too (no search, no filter): its count of pending rows is kept, not counted.
+            const plain = viewList.map((view) => ({ view: 0, ...view }));
+            for (const { view, ...input } of [...step.queries, ...plain]) {
+              const filter = sessionFilterSchema.parse({ ...viewList[view % viewList.length], ...input });
+              const expected = sessionsOf(filter.folder)
+                .sort(orderFor(filter.sort).compare)
+                .filter((s) => bruteMatches(s, filter));
+              const page = await query.page(filter, 0, 1000);
+              expect(page.rows.map((s) => s.ref)).toEqual(expected.map((s) => s.ref));
+              expect(page.matching).toBe(expected.length);
+              expect(page.matchingPending).toBe(expected.filter((s) => s.status === 'pending').length);
+              expect(page.total).toBe(sessionsOf(filter.folder).length);
+              const all = await query.matching(filter);
+              expect(all.rows.map((s) => s.ref)).toEqual(expected.map((s) => s.ref));
+              expect(all.pending).toBe(page.matchingPending);
+            }
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('the search column of the order shown', () => {
+  it('is made by a search, one at a time, and its changed chunks built again once the table is quiet', async () => {
+    const index = new SessionIndex('/root');
+    index.addApp('A', null);
+    const some: Fields = {
+      status: 'pending',
+      email: 'Someone@Acme.com',
+      device: 'iPad',
+      os: 'iOS',
+      ip: '::1',
+      simulator: false,
+      problem: false,
+      day: 1,
+    };
+    const write = (n: number, fields: Fields) =>
+      index.applyRead('A', idOf(n), {
+        kind: 'session',
+        summary: summary('A', n, fields),
+        stamp: null as never,
+      });
+    for (let n = 0; n < 3000; n++) write(n, some);
+    const sessionsOf = () => [...(index.apps.get('A')?.sessions.values() ?? [])];
+    const query = new SessionQuery(sessionsOf);
+    const byEmail = sessionFilterSchema.parse({ sort: { key: 'email', direction: 'asc' } });
+    const byDevice = sessionFilterSchema.parse({ sort: { key: 'device', direction: 'desc' } });
+    // Every chunk built: each row's text (at least its id, 32 bits of offsets twice, a byte of flags).
+    const fullyBuilt = 3000 * 9;
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 1500)); // past the quiet time
+
+    // A plain query (a click on a column) makes none, even once the table is quiet.
+    await query.page(byEmail, 0, 10);
+    await settled();
+    expect(query.searchColumns()).toEqual([]);
+
+    // A search makes the order's column, whole.
+    expect((await query.page({ ...byEmail, search: 'someone' }, 0, 10)).matching).toBe(3000);
+    expect(query.searchColumns()).toMatchObject([{ order: '\u0000email:asc', rows: 3000, dirty: false }]);
+    expect(query.searchColumns()[0]?.bytes).toBeGreaterThan(fullyBuilt);
+
+    // Changes leave the chunks they touched to be built again, which happens once it is quiet.
+    query.apply(
+      Array.from({ length: 40 }, (_, i) => write(i * 70, { ...some, email: `x${i}@acme.com` })).flat(),
+    );
+    expect((await query.page(byEmail, 0, 10)).total).toBe(3000);
+    expect(query.searchColumns()[0]?.dirty).toBe(true);
+    await vi.waitFor(() => expect(query.searchColumns()[0]).toMatchObject({ dirty: false, rows: 3000 }), {
+      timeout: 20_000,
+      interval: 50,
+    });
+    expect(query.searchColumns()[0]?.bytes).toBeGreaterThan(fullyBuilt);
+
+    // Another order's search takes the column over: one at a time.
+    expect((await query.page({ ...byDevice, search: 'X1' }, 0, 10)).matching).toBe(11);
+    expect(query.searchColumns()).toMatchObject([{ order: '\u0000device:desc', rows: 3000 }]);
+  });
+});
