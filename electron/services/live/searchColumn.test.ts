@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../../shared/session.js';
+import { summaryOf } from '../../../test/support/sessionSummaries.js';
 import {
   mayBeInIds,
   ROW_ACCEPTED,
@@ -24,30 +25,7 @@ interface Fields {
 }
 
 let serial = 0;
-function session(f: Fields): SessionSummary {
-  return {
-    ref: `APP/${f.id}-${serial++}`,
-    id: f.id,
-    status: f.status,
-    email: f.email,
-    device: {
-      id: null,
-      description: f.device,
-      os: 'iOS',
-      version: '17.5',
-      simulator: f.simulator,
-      jailbroken: false,
-      pushRegistered: false,
-    },
-    application: { id: 'com.acme', name: 'Acme', version: '1.0' },
-    team: { id: null, name: null },
-    language: { id: 'en_US', code: 'en', region: 'US' },
-    session: { id: f.id, ip: f.ip },
-    firstSeen: '2026-01-01T00:00:00.000Z',
-    modified: '2026-01-01T00:00:00.000Z',
-    problems: f.problem ? [{ code: 'token', mobi: 4, message: 'The token does not match.' }] : [],
-  };
-}
+const session = (f: Fields): SessionSummary => summaryOf(`APP/${f.id}-${serial++}`, f.id, f);
 
 const pick = <T>(...values: T[]) => fc.constantFrom(...values);
 const fields: fc.Arbitrary<Fields> = fc.record({

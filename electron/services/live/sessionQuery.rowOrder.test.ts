@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { SORT_KEYS, sessionFilterSchema } from '../../../shared/contract.js';
 import { rowMayMove } from '../../../shared/rowOrder.js';
 import type { SessionSummary } from '../../../shared/session.js';
+import { summaryOf } from '../../../test/support/sessionSummaries.js';
 import { SessionQuery } from './sessionQuery.js';
 
 const pick = <T>(...values: T[]) => fc.constantFrom(...values);
@@ -29,30 +30,13 @@ const fields = fc.record({
 });
 type Fields = typeof fields extends fc.Arbitrary<infer T> ? T : never;
 
-function session(folder: string, id: string, f: Fields): SessionSummary {
-  return {
-    ref: `${folder}/${id}`,
-    id,
-    status: f.status,
-    email: f.email,
-    device: {
-      id: null,
-      description: f.description,
-      os: f.os,
-      version: f.version,
-      simulator: f.simulator,
-      jailbroken: false,
-      pushRegistered: false,
-    },
-    application: { id: 'com.acme', name: 'Acme', version: f.appVersion },
-    team: { id: null, name: null },
+const session = (folder: string, id: string, f: Fields): SessionSummary =>
+  summaryOf(`${folder}/${id}`, id, {
+    ...f,
+    device: f.description,
+    osVersion: f.version,
     language: { id: f.language, code: null, region: null },
-    session: { id, ip: f.ip },
-    firstSeen: f.firstSeen,
-    modified: f.modified,
-    problems: f.problem ? [{ code: 'token', mobi: 4, message: 'The token does not match.' }] : [],
-  };
-}
+  });
 
 const filters = fc.record({
   folder: pick<string | null>(null, 'A'),

@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { isGuest } from '../../../shared/cleanup.js';
 import { type ResolvedSessionFilter, type SortKey, sessionFilterSchema } from '../../../shared/contract.js';
 import type { SessionSummary } from '../../../shared/session.js';
+import { summaryOf } from '../../../test/support/sessionSummaries.js';
 import { SessionIndex } from './sessionIndex.js';
 import { orderFor } from './sessionOrder.js';
 import { SessionQuery } from './sessionQuery.js';
@@ -31,28 +32,12 @@ const idOf = (n: number) => (n % 5 === 0 ? `g${n}` : `${n.toString(16).toUpperCa
 
 function summary(folder: string, n: number, f: Fields): SessionSummary {
   const id = idOf(n);
-  return {
-    ref: `${folder}/${id}`,
-    id,
-    status: f.status,
-    email: f.email,
-    device: {
-      id: null,
-      description: f.device,
-      os: f.os,
-      version: '1',
-      simulator: f.simulator,
-      jailbroken: false,
-      pushRegistered: false,
-    },
-    application: { id: 'com.acme', name: 'Acme', version: '1.0' },
-    team: { id: null, name: null },
-    language: { id: 'en_US', code: 'en', region: 'US' },
-    session: { id, ip: f.ip },
+  return summaryOf(`${folder}/${id}`, id, {
+    ...f,
+    osVersion: '1',
     firstSeen: `2026-01-0${f.day}T00:00:00.000Z`,
     modified: '2026-02-01T00:00:00.000Z',
-    problems: f.problem ? [{ code: 'token', mobi: 4, message: 'The token does not match.' }] : [],
-  };
+  });
 }
 
 /** The app and the column: one or two per run, so most queries search an order kept through changes. */
