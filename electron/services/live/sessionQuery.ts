@@ -8,14 +8,16 @@
  *   a query waits for the queue. Only a batch as large as a scan drops them (they are sorted again
  *   when asked for).
  * - The rows matching the last filter are kept up to date the same way.
- * - The order last searched or filtered has a search column (searchColumn.ts): its rows' search text in a
- *   few contiguous strings, kept up to date by the same deltas, so a keystroke is one pattern run
+ * - The order shown has a search column (searchColumn.ts): its rows' search text in a few
+ *   contiguous strings, kept up to date by the same deltas, so a keystroke is one pattern run
  *   over them instead of reading fields of 100,000 objects scattered in the heap. One column at a
  *   time (about 9 MB at 100,000 rows). `warmUp` builds it for the default order; another order's
- *   is built by its first search (about 100 ms at 100,000 rows, once), not for every order shown:
- *   each build leaves its predecessor's megabytes as garbage, which showed in the peak memory.
- *   The chunks changes make dirty are built again in the background once the table has been
- *   quiet for REFRESH_AFTER_MS, so the next keystroke finds them built.
+ *   is built once the table has shown it for REFRESH_AFTER_MS without a change or another query
+ *   (an admin who opens an app and starts typing finds it built), or by its first search or
+ *   filter if that comes sooner (about 100 ms at 100,000 rows, once). Clicks in a row do not
+ *   build one per order clicked through: each build leaves its predecessor's megabytes as
+ *   garbage, which shows in the peak memory. The chunks changes make dirty are built again the
+ *   same way, once the table is quiet.
  * - A filter pass gives the event loop a turn every few milliseconds, and a query whose filter is
  *   no longer the latest one asked for is cancelled there (`cancelled`): its answer is never
  *   computed to the end, and never replaces the newer one's.
@@ -255,9 +257,9 @@ export class SessionQuery {
   }
 
   /**
-   * Builds again the chunks of the shown order's search column that changes made dirty, in
+   * Builds the search column of the order shown, or the chunks of it that changes made dirty, in
    * slices, once changes and queries have settled (REFRESH_AFTER_MS without one), so the next
-   * keystroke finds them built. Not while changes stream in: a burst would have the column rebuilt
+   * keystroke finds it built. Not while changes stream in: a burst would have the column rebuilt
    * while the table asks for its rows after each change, and a keystroke builds the chunks it
    * needs itself. Stops when the column is dropped (another order shown, a re-sort) or changes
    * come again.
@@ -274,9 +276,11 @@ export class SessionQuery {
   private async refreshNow(): Promise<void> {
     if (this.refreshing || this.draining) return;
     const shown = this.shownOrder === null ? undefined : this.orders.get(this.shownOrder);
-    // Only a column a search made is kept built: one made for every order shown would be memory
-    // spent on a guess, and each build leaves megabytes of garbage behind.
-    if (!shown?.rows || shown.stale || !shown.column) return;
+    if (!shown?.rows || shown.stale) return;
+    if (!shown.column) {
+      for (const other of this.orders.values()) other.column = null;
+      shown.column = new SearchColumn(shown.rows.length);
+    }
     this.refreshing = true;
     try {
       for (;;) {
@@ -455,7 +459,8 @@ export class SessionQuery {
     for (const other of this.orders.values()) other.column = null;
     const column = new SearchColumn(state.rows.length);
     state.column = column;
-    // Built by the first query of the order that searches or filters; kept up to date after.
+    // Built by the first query of the order that searches or filters, if the table was not quiet
+    // long enough for it to be built in the background.
     while (
       state.column === column &&
       state.rows &&
@@ -651,9 +656,11 @@ type SessionDelta = Extract<
 >;
 
 /**
- * Quiet time (no change, no query) before the search column's dirty chunks are built again: not
- * while a server writes file after file (each rebuild of a chunk leaves its old text as garbage),
- * and long before an admin who looked at the list starts typing.
+ * Quiet time (no change, no query) before the search column of the order shown is built, or its
+ * dirty chunks built again: a second, long before an admin who opened an app or clicked a column
+ * starts typing, and long enough that orders clicked through and a server writing file after file
+ * do not have a column (or its chunks) built for each (each build leaves megabytes of garbage,
+ * which showed in the engine's peak memory at 250 ms).
  */
 const REFRESH_AFTER_MS = 1000;
 
