@@ -53,6 +53,18 @@ describe('the engine and its own writes', () => {
     });
   });
 
+  it('tells its listeners that the folder closed, as it tells them that one opened', async () => {
+    await writeSession(temp.root, { status: 'pending' });
+    const engine = await openSlowWatcher();
+    const events: AppEvent[] = [];
+    engine.subscribe((event) => events.push(event));
+    const state = await engine.handlers.closeRoot({});
+    expect(state.root).toBeNull();
+    // The tray's count and the menus follow these events: a close they never hear of left them
+    // showing the closed folder's pending devices.
+    expect(events.filter((event) => event.type === 'state').map((event) => event.state.root)).toEqual([null]);
+  });
+
   it('shows a delete and its undo at once too', async () => {
     const session = await writeSession(temp.root, { status: 'pending' });
     const engine = await openSlowWatcher();

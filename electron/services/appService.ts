@@ -153,7 +153,11 @@ export class AppService {
     },
     closeRoot: async () => {
       await this.close();
-      return this.state();
+      // Told to every listener, as an open is: the tray's count, the badge and the menus follow
+      // the state events, and without one they kept the closed folder's pending count.
+      const state = this.state();
+      this.emit({ type: 'state', state });
+      return state;
     },
     recentRoots: async () => this.recent.list(),
     listApps: async () => this.requireWorkspace().apps(),
