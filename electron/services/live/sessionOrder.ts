@@ -169,18 +169,10 @@ export function insertSorted(rows: SessionSummary[], row: SessionSummary, compar
 }
 
 /**
- * Removes this very object (the summary a change replaced) from `rows`; returns whether it was
- * there. Found by binary search; by a scan for the object only if the list was not in order.
+ * Removes this very object (the summary a change replaced) from `rows`; returns the index it was
+ * at (-1: it was not there). Found by binary search; by a scan for the object only if the list
+ * was not in order.
  */
-export function removeSorted(
-  rows: SessionSummary[],
-  row: SessionSummary,
-  compare: Order['compare'],
-): boolean {
-  return removeSortedAt(rows, row, compare) >= 0;
-}
-
-/** As `removeSorted`, returning the index the row was at (-1: it was not there). */
 export function removeSortedAt(
   rows: SessionSummary[],
   row: SessionSummary,

@@ -277,10 +277,7 @@ export class SessionQuery {
     if (this.refreshing || this.draining) return;
     const shown = this.shownOrder === null ? undefined : this.orders.get(this.shownOrder);
     if (!shown?.rows || shown.stale) return;
-    if (!shown.column) {
-      for (const other of this.orders.values()) other.column = null;
-      shown.column = new SearchColumn(shown.rows.length);
-    }
+    if (!shown.column) shown.column = this.onlyColumn(shown.rows);
     this.refreshing = true;
     try {
       for (;;) {
@@ -449,6 +446,12 @@ export class SessionQuery {
     }
   }
 
+  /** A new, unbuilt search column for these rows, every order's column dropped: one at a time. */
+  private onlyColumn(rows: readonly SessionSummary[]): SearchColumn {
+    for (const other of this.orders.values()) other.column = null;
+    return new SearchColumn(rows.length);
+  }
+
   /**
    * The search column of the order: made and built now (in slices) when the order has none, the
    * other orders' columns dropped (one column at a time). Null while the order is being sorted again.
@@ -456,8 +459,7 @@ export class SessionQuery {
   private async columnOf(state: OrderState, checkStale: () => void): Promise<SearchColumn | null> {
     if (state.column) return state.column;
     if (!state.rows || state.stale) return null;
-    for (const other of this.orders.values()) other.column = null;
-    const column = new SearchColumn(state.rows.length);
+    const column = this.onlyColumn(state.rows);
     state.column = column;
     // Built by the first query of the order that searches or filters, if the table was not quiet
     // long enough for it to be built in the background.
