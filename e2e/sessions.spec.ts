@@ -67,6 +67,11 @@ test('opens the folder, lists apps with counts, picks an app, sorts and searches
   await page.getByRole('searchbox', { name: 'Search' }).fill(session.email);
   await expect(page.getByText(/^1 shown/)).toBeVisible();
   await expect(grid(app).getByRole('row')).toHaveCount(2); // header + one session
+
+  // The device's tooltip, written when the pointer comes to it: the device and the session id.
+  const device = rowOf(app, session.ref).locator('.device');
+  await device.hover();
+  await expect(device).toHaveAttribute('title', new RegExp(`^Device: .*\\nSession: ${session.id}$`, 's'));
 });
 
 test('accepts a pending session: only its status changes on disk', async ({ app }) => {

@@ -12,9 +12,11 @@ import {
   TEAM,
   writeFile,
   writeSession,
+  writeSessions,
 } from '../../../test/support/fixtures.js';
 import { MAX_SESSION_FILE_BYTES } from '../session/sessionFile.js';
-import { scanRoot } from './scanRoot.js';
+import { scanRoot, syncIndex } from './scanRoot.js';
+import { SessionIndex } from './sessionIndex.js';
 
 let root: string;
 beforeEach(async () => {
@@ -237,5 +239,55 @@ describe('scanRoot: every bad input is a problem, never a crash', () => {
     expect(progress.at(-1)).toEqual([300, 300]);
     const done = progress.map(([d]) => d);
     expect(done).toEqual([...done].sort((a, b) => a - b));
+  });
+});
+
+describe('syncIndex: a second pass finds what went', () => {
+  const refsOf = (index: SessionIndex) =>
+    index
+      .snapshot()
+      .apps.flatMap((a) => a.sessions.map((s) => s.ref))
+      .sort();
+  const problemPaths = (index: SessionIndex) =>
+    index
+      .snapshot()
+      .problems.map((p) => p.path)
+      .sort();
+
+  it('forgets a removed file, and one swapped for another of a different name (the count unchanged)', async () => {
+    const [a, b, c] = await writeSessions(root, 3);
+    const index = new SessionIndex(root);
+    await syncIndex(index);
+    expect(refsOf(index)).toEqual([a, b, c].map((s) => s?.ref).sort());
+
+    await fs.rm(a?.file as string);
+    await syncIndex(index);
+    expect(refsOf(index)).toEqual([b, c].map((s) => s?.ref).sort());
+
+    await fs.rm(b?.file as string);
+    const d = await writeSession(root);
+    await syncIndex(index);
+    expect(refsOf(index)).toEqual([c?.ref, d.ref].sort());
+  });
+
+  it('forgets a broken file that went, and a session swapped for a broken file', async () => {
+    const [a, b] = await writeSessions(root, 2);
+    const junk = sessionId();
+    await writeFile(root, IOS_FOLDER, junk, 'not json {');
+    const index = new SessionIndex(root);
+    await syncIndex(index);
+    expect(problemPaths(index)).toEqual([`${IOS_FOLDER}/${junk}`]);
+
+    await fs.rm(path.join(root, IOS_FOLDER, junk));
+    await syncIndex(index);
+    expect(problemPaths(index)).toEqual([]);
+    expect(refsOf(index)).toEqual([a, b].map((s) => s?.ref).sort());
+
+    await fs.rm(a?.file as string);
+    const junk2 = sessionId();
+    await writeFile(root, IOS_FOLDER, junk2, 'still not json {');
+    await syncIndex(index);
+    expect(refsOf(index)).toEqual([b?.ref]);
+    expect(problemPaths(index)).toEqual([`${IOS_FOLDER}/${junk2}`]);
   });
 });

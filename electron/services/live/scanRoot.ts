@@ -20,7 +20,7 @@ import { type AppManifest, readAppManifest } from './appFolder.js';
 import { type AppFolderListing, listAppFolders, listSessionCandidates } from './folderListing.js';
 import { READ_JOB_FILES, STAT_JOB_FILES, STAT_WIDTH } from './scanJobs.js';
 import { defaultScanThreads, ScanPool, type ScanPoolStats, type ScanThreads } from './scanPool.js';
-import { type IndexSnapshot, SessionIndex } from './sessionIndex.js';
+import { type AppEntry, type IndexSnapshot, SessionIndex } from './sessionIndex.js';
 import type { StampBook } from './stampBook.js';
 import { SLICE_MS } from './timeSlices.js';
 
@@ -91,6 +91,20 @@ export interface SyncSink {
 }
 
 /**
+ * Whether every file the index knows in this folder is still listed, the common case of a
+ * Refresh, told without a set of the listing: when every listed name is known and there are as
+ * many of them as known files, the two sets are the same (sessions and broken files never share
+ * a name). A set of 2,000 fresh names per folder cost a refresh of 100,000 sessions about 35 ms
+ * on the main thread.
+ */
+function nothingGone(entry: AppEntry, listing: AppFolderListing): boolean {
+  const known = entry.sessions.size + entry.broken.size - (entry.broken.has('') ? 1 : 0);
+  if (known !== listing.candidates.length + listing.leftovers.length) return false;
+  const isKnown = (name: string) => entry.sessions.has(name) || entry.broken.has(name);
+  return listing.candidates.every(isKnown) && listing.leftovers.every(isKnown);
+}
+
+/**
  * What an app folder's listing says, before any file is read: the app (and its manifest), a
  * folder that cannot be listed, the files that are gone, the leftovers of dead writers.
  */
@@ -105,9 +119,11 @@ function applyListing(
   emit(index.setFolderProblem(folder, listing.problem));
   const entry = index.apps.get(folder);
   if (!entry) return;
-  const present = new Set([...listing.candidates, ...listing.leftovers]);
-  for (const name of [...entry.sessions.keys(), ...entry.broken.keys()]) {
-    if (name !== '' && !present.has(name)) emit(index.applyRead(folder, name, { kind: 'absent' }));
+  if (!nothingGone(entry, listing)) {
+    const present = new Set([...listing.candidates, ...listing.leftovers]);
+    for (const name of [...entry.sessions.keys(), ...entry.broken.keys()]) {
+      if (name !== '' && !present.has(name)) emit(index.applyRead(folder, name, { kind: 'absent' }));
+    }
   }
   for (const name of listing.leftovers) {
     emit(

@@ -3,9 +3,9 @@
  * only the blocks of rows on screen are fetched from the engine.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type CSSProperties, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SessionSummary, SortKey } from '../../../shared/contract.js';
+import type { SessionSummary } from '../../../shared/contract.js';
 import { appLabel, folderOf } from '../../../shared/text.js';
 import { chosenCommand, rowContextMenu, tableContextMenu } from '../commands/contextMenus.js';
 import { deviceTooltip, osLabel, shortIp, statusLabel } from '../format.js';
@@ -15,20 +15,8 @@ import { useSessions, useSessionsStore } from '../store/StoreContext.js';
 import { BLOCK_SIZE } from '../store/sessionsStore.js';
 import { NO_FILTERS } from '../store/storeTypes.js';
 import { showContextMenu } from './ContextMenu.js';
-import { blocksOnScreen, blocksToFetch, clickMode, selectedCount } from './tableLogic.js';
-
-const ROW_HEIGHT = 36;
-
-interface Column {
-  key: SortKey;
-  /** The header's catalog key: `window:table.columns.<labelKey>`. */
-  labelKey: string;
-  /** The narrowest the column gets (the sum of all fits a 1,400 px window beside the app list). */
-  width: number;
-  /** Its share of the room left over (0: never wider); a column the admin resized keeps its width. */
-  grow: number;
-  render: (s: SessionSummary) => React.ReactNode;
-}
+import { type Column, LoadingRow, ROW_HEIGHT, type RowMenuHandler, SessionRow } from './SessionRow.js';
+import { blocksOnScreen, blocksToFetch, selectedCount } from './tableLogic.js';
 
 /** The id the skip link and the keyboard's Escape bring the focus back to. */
 export const SESSIONS_GRID_ID = 'sessions-grid';
@@ -55,6 +43,15 @@ export function SessionsTable() {
   const { language } = useLanguage();
 
   const columns = useMemo<Column[]>(() => {
+    // The words every row shows, asked of the catalog once per language, not once per row.
+    const words: StatusWords = {
+      accepted: statusLabel('accepted', t),
+      pending: statusLabel('pending', t),
+      invalid: statusLabel(null, t),
+      control: t('window:table.statusControl'),
+    };
+    const guest = t('window:session.guest');
+    const simulator = t('window:session.simulator');
     const list: Column[] = [
       {
         key: 'device',
@@ -62,7 +59,14 @@ export function SessionsTable() {
         width: 116,
         grow: 1.6,
         render: (s) => (
-          <span className="device" title={deviceTooltip(s, t)}>
+          <span
+            className="device"
+            // The tooltip is written when the pointer comes: eight catalog messages per row, for
+            // every row of every answer, cost more than the rest of the row.
+            onPointerEnter={(event) => {
+              event.currentTarget.title = deviceTooltip(s, t);
+            }}
+          >
             {s.problems.length > 0 && (
               <span
                 className="problem-mark"
@@ -77,7 +81,7 @@ export function SessionsTable() {
             )}
             {s.device.description ?? '—'}
             {s.device.simulator && !/simulator/i.test(s.device.description ?? '') && (
-              <span className="tag">{t('window:session.simulator')}</span>
+              <span className="tag">{simulator}</span>
             )}
           </span>
         ),
@@ -88,7 +92,7 @@ export function SessionsTable() {
         // Room for the longest status word with its arrow (French « en attente »).
         width: 132,
         grow: 0,
-        render: (s) => <StatusControl session={s} />,
+        render: (s) => <StatusControl session={s} words={words} />,
       },
       { key: 'os', labelKey: 'os', width: 96, grow: 0.6, render: (s) => osLabel(s) },
       {
@@ -96,7 +100,7 @@ export function SessionsTable() {
         labelKey: 'email',
         width: 135,
         grow: 1.8,
-        render: (s) => s.email || <span className="muted">{t('window:session.guest')}</span>,
+        render: (s) => s.email || <span className="muted">{guest}</span>,
       },
       {
         key: 'appVersion',
@@ -151,7 +155,7 @@ export function SessionsTable() {
     count: matching,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 4,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -182,6 +186,12 @@ export function SessionsTable() {
     event.stopPropagation();
     await openRowMenu(event.clientX, event.clientY, index, s);
   };
+  // One function for every render, so that memoized rows stay as they are; it calls the latest.
+  const latestRowMenu = useRef(onRowContextMenu);
+  latestRowMenu.current = onRowContextMenu;
+  const onRowMenu = useCallback<RowMenuHandler>((event, index, s) => {
+    void latestRowMenu.current(event, index, s);
+  }, []);
 
   // Shift+F10 or the menu key (the store's `open-row-menu`): the focused row's menu, under the row.
   const rowMenuAsked = useSessions((s) => s.rowMenuAsked);
@@ -278,56 +288,28 @@ export function SessionsTable() {
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const s = rowAt(item.index);
-            const style: CSSProperties = {
-              position: 'absolute',
-              top: 0,
-              transform: `translateY(${item.start}px)`,
-              height: ROW_HEIGHT,
-              gridTemplateColumns: template,
-            };
-            if (!s) {
+            if (!s)
               return (
-                <div
+                <LoadingRow
                   key={`loading-${item.index}`}
-                  className="tr loading"
-                  role="row"
-                  aria-rowindex={item.index + 2}
-                  style={style}
-                >
-                  <div role="gridcell" className="td muted">
-                    …
-                  </div>
-                </div>
+                  index={item.index}
+                  start={item.start}
+                  template={template}
+                />
               );
-            }
-            const classes = [
-              'tr',
-              isSelected(s) ? 'selected' : '',
-              item.index === focusedIndex ? 'focused' : '',
-              highlighted.has(s.ref) ? 'new' : '',
-              s.status === 'pending' ? 'pending' : '',
-              s.problems.length ? 'has-problems' : '',
-            ];
             return (
-              <div
+              <SessionRow
                 key={s.ref}
-                className={classes.filter(Boolean).join(' ')}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={isSelected(s)}
-                data-ref={s.ref}
-                id={`session-row-${item.index}`}
-                style={style}
-                onClick={(event) => store.getState().select(item.index, clickMode(event))}
-                onDoubleClick={() => void store.getState().openDetails(s.ref)}
-                onContextMenu={(event) => void onRowContextMenu(event, item.index, s)}
-              >
-                {columns.map((column) => (
-                  <div key={column.key} role="gridcell" className={`td col-${column.key}`}>
-                    {column.render(s)}
-                  </div>
-                ))}
-              </div>
+                session={s}
+                index={item.index}
+                start={item.start}
+                columns={columns}
+                template={template}
+                selected={isSelected(s)}
+                focused={item.index === focusedIndex}
+                isNew={highlighted.has(s.ref)}
+                onMenu={onRowMenu}
+              />
             );
           })}
         </div>
@@ -336,23 +318,33 @@ export function SessionsTable() {
   );
 }
 
-function StatusControl({ session }: { session: SessionSummary }) {
-  const run = useSessions((s) => s.run);
-  const { t } = useTranslation();
-  if (session.status === null) return <span className="muted">{statusLabel(null, t)}</span>;
+/** The status words, asked of the catalog once per language. */
+interface StatusWords {
+  accepted: string;
+  pending: string;
+  invalid: string;
+  /** The control's accessible name. */
+  control: string;
+}
+
+function StatusControl({ session, words }: { session: SessionSummary; words: StatusWords }) {
+  const store = useSessionsStore();
+  if (session.status === null) return <span className="muted">{words.invalid}</span>;
   // The options show the status in the window's words; their values are what the engine takes.
   return (
     <select
-      aria-label={t('window:table.statusControl')}
+      aria-label={words.control}
       className={`status ${session.status}`}
       value={session.status}
       onClick={(event) => event.stopPropagation()}
       onChange={(event) =>
-        void run(event.target.value === 'accepted' ? 'accept' : 'set-pending', { refs: [session.ref] })
+        void store
+          .getState()
+          .run(event.target.value === 'accepted' ? 'accept' : 'set-pending', { refs: [session.ref] })
       }
     >
-      <option value="accepted">{statusLabel('accepted', t)}</option>
-      <option value="pending">{statusLabel('pending', t)}</option>
+      <option value="accepted">{words.accepted}</option>
+      <option value="pending">{words.pending}</option>
     </select>
   );
 }
