@@ -155,6 +155,8 @@ export function SessionsTable() {
     count: matching,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
+    // Four rows beyond the screen each way, not twelve: every row rendered for an answer is paid
+    // by the keystroke that asked for it (bench/README.md).
     overscan: 4,
   });
   const items = virtualizer.getVirtualItems();
