@@ -22,6 +22,15 @@ export interface Column {
   render: (s: SessionSummary) => React.ReactNode;
 }
 
+/** Where a row sits in the scrolled list, and its columns. */
+const rowStyle = (start: number, template: string): CSSProperties => ({
+  position: 'absolute',
+  top: 0,
+  transform: `translateY(${start}px)`,
+  height: ROW_HEIGHT,
+  gridTemplateColumns: template,
+});
+
 export type RowMenuHandler = (event: React.MouseEvent, index: number, s: SessionSummary) => void;
 
 interface SessionRowProps {
@@ -51,13 +60,6 @@ export const SessionRow = memo(function SessionRow({
   onMenu,
 }: SessionRowProps) {
   const store = useSessionsStore();
-  const style: CSSProperties = {
-    position: 'absolute',
-    top: 0,
-    transform: `translateY(${start}px)`,
-    height: ROW_HEIGHT,
-    gridTemplateColumns: template,
-  };
   const classes = [
     'tr',
     selected ? 'selected' : '',
@@ -74,7 +76,7 @@ export const SessionRow = memo(function SessionRow({
       aria-selected={selected}
       data-ref={s.ref}
       id={`session-row-${index}`}
-      style={style}
+      style={rowStyle(start, template)}
       onClick={(event) => store.getState().select(index, clickMode(event))}
       onDoubleClick={() => void store.getState().openDetails(s.ref)}
       onContextMenu={(event) => onMenu(event, index, s)}
@@ -91,18 +93,7 @@ export const SessionRow = memo(function SessionRow({
 /** A row not loaded yet. */
 export function LoadingRow({ index, start, template }: { index: number; start: number; template: string }) {
   return (
-    <div
-      className="tr loading"
-      role="row"
-      aria-rowindex={index + 2}
-      style={{
-        position: 'absolute',
-        top: 0,
-        transform: `translateY(${start}px)`,
-        height: ROW_HEIGHT,
-        gridTemplateColumns: template,
-      }}
-    >
+    <div className="tr loading" role="row" aria-rowindex={index + 2} style={rowStyle(start, template)}>
       <div role="gridcell" className="td muted">
         …
       </div>
