@@ -74,6 +74,34 @@ test('opens the folder, lists apps with counts, picks an app, sorts and searches
   await expect(device).toHaveAttribute('title', new RegExp(`^Device: .*\\nSession: ${session.id}$`, 's'));
 });
 
+test("a search's answer fills the rows on screen in place, each with its own session's tooltip", async ({
+  app,
+}) => {
+  const { page } = app;
+  const firstRow = grid(app).locator('[role="row"][aria-rowindex="2"]');
+  const before = (await firstRow.getAttribute('data-ref')) as string;
+  // A session not on the first row yet, found by its unique e-mail.
+  const other = uniquePendings(listApps(app)).find((s) => s.ref !== before) as ListedSession;
+  const device = firstRow.locator('.device');
+  await device.hover();
+  await expect(device).toHaveAttribute('title', /\nSession: /);
+  const tooltipBefore = await device.getAttribute('title');
+  await firstRow.evaluate((row) => row.setAttribute('data-was', 'first'));
+
+  // The pointer stays where it is; the search puts another session on the first row.
+  await page.getByRole('searchbox', { name: 'Search' }).fill(other.email);
+  await expect(page.getByText(/^1 shown/)).toBeVisible();
+  await expect(firstRow).toHaveAttribute('data-ref', other.ref);
+  // The same element, not one made again (what keeps a keystroke's frame short)...
+  await expect(firstRow).toHaveAttribute('data-was', 'first');
+  // ...yet the device under the pointer does not keep the tooltip written for the session before,
+  expect(await device.getAttribute('title')).not.toBe(tooltipBefore);
+  // and the pointer's next visit writes the new session's.
+  await page.mouse.move(0, 0);
+  await device.hover();
+  await expect(device).toHaveAttribute('title', new RegExp(`\\nSession: ${other.id}$`));
+});
+
 test('accepts a pending session: only its status changes on disk', async ({ app }) => {
   const { page } = app;
   const { session } = uniquePending(listApps(app));
@@ -167,20 +195,32 @@ test('shows a session created by another process without Refresh, highlighted', 
   const host = apps[0] as ListedApp;
   const template = host.sessions[0] as ListedSession;
   const source = JSON.parse(readFileSync(fileOf(app, template.ref), 'utf8').replace(/^\uFEFF/, ''));
-  const id = 'feedc0de'.repeat(5);
   const team = source.team?.id ?? '';
-  source.session.id = id;
-  source.status = 'pending';
-  source.email = 'new.device@example.com';
-  source.device.description = 'Brand New Phone';
-  source.token = Buffer.from(JSON.stringify({ appNameID: source.application.id, id, teamID: team }))
-    .toString('base64')
-    .replace(/=+$/, '');
-  writeFileSync(path.join(app.root, host.folder, id), JSON.stringify(source, null, 2));
-  const row = rowOf(app, `${host.folder}/${id}`);
+  const createSession = (id: string, email: string) => {
+    source.session.id = id;
+    source.status = 'pending';
+    source.email = email;
+    source.device.description = 'Brand New Phone';
+    source.token = Buffer.from(JSON.stringify({ appNameID: source.application.id, id, teamID: team }))
+      .toString('base64')
+      .replace(/=+$/, '');
+    writeFileSync(path.join(app.root, host.folder, id), JSON.stringify(source, null, 2));
+    return rowOf(app, `${host.folder}/${id}`);
+  };
+  const row = createSession('feedc0de'.repeat(5), 'new.device@example.com');
   await expect(row).toBeVisible();
   await expect(row).toHaveClass(/new/);
   await expect(row.getByRole('combobox', { name: 'Status' })).toHaveValue('pending');
+
+  // A second one comes first (pending, newest): the first flashing row moves down a row, and its
+  // flash goes on in the same element rather than starting again in another.
+  await row.evaluate((element) => element.setAttribute('data-was', 'flashing'));
+  const next = createSession('c0ffee00'.repeat(5), 'newer.device@example.com');
+  await expect(next).toHaveClass(/new/);
+  await expect(next).toHaveAttribute('aria-rowindex', '2');
+  await expect(row).toHaveAttribute('aria-rowindex', '3');
+  await expect(row).toHaveAttribute('data-was', 'flashing');
+  await expect(row).toHaveClass(/new/);
 });
 
 test('lists every broken file in Problems with what the server will do', async ({ app }) => {

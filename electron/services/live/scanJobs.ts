@@ -1,7 +1,8 @@
 /**
- * The units of a scan: list one app folder, stat a few thousand of its files, or read a few
- * hundred. The same code runs a job on the main thread (in short time slices) or in a scan
- * worker (scanWorker.ts), so both give exactly the same answers.
+ * The units of a scan: list one app folder (and lstat every file in it, when the index already
+ * knows the folder), or read a few hundred of its files. The same code runs a job on the main
+ * thread (in short time slices) or in a scan worker (scanWorker.ts), so both give exactly the same
+ * answers.
  */
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
@@ -10,43 +11,46 @@ import { type AppManifest, readAppManifest } from './appFolder.js';
 import { type AppFolderListing, listSessionCandidates } from './folderListing.js';
 
 export type ScanJob =
-  | { kind: 'list'; folder: string }
-  /** An lstat of each name: the stamps decide which files must be read again. */
-  | { kind: 'stat'; folder: string; names: string[] }
-  | { kind: 'read'; folder: string; names: string[] };
+  /**
+   * The folder's listing; with `stamps`, an lstat of every candidate too (a Refresh: the stamps
+   * decide which files must be read again). One job a folder rather than a listing and then stat
+   * jobs of a thousand files: the round trips between them left the worker idle, and it ran a
+   * third of the jobs where it could run half.
+   */
+  { kind: 'list'; folder: string; stamps: boolean } | { kind: 'read'; folder: string; names: string[] };
 
 export type ScanJobResult =
-  | { kind: 'list'; listing: AppFolderListing; manifest: AppManifest | null }
-  /** Per name: STAT_WIDTH numbers (regular file 1 or 0, ino, size, mtimeMs, ctimeMs). */
-  | { kind: 'stat'; stamps: Float64Array }
+  | {
+      kind: 'list';
+      listing: AppFolderListing;
+      manifest: AppManifest | null;
+      /** Per candidate, in the listing's order: STAT_WIDTH numbers (regular file 1 or 0, ino, size, mtimeMs, ctimeMs). */
+      stamps: Float64Array | null;
+    }
   | { kind: 'read'; reads: SessionFileRead[] };
 
 export const STAT_WIDTH = 5;
 
-/** Names per job: a read job is a few milliseconds of work, a stat job about as much. */
+/** Names per read job: a few milliseconds of work. */
 export const READ_JOB_FILES = 128;
-export const STAT_JOB_FILES = 1024;
 
 /** Called after each file; a promise means: await it (the event loop's turn on the main thread). */
 export type AfterFile = () => Promise<void> | undefined;
 
 export async function runScanJob(root: string, job: ScanJob, afterFile: AfterFile): Promise<ScanJobResult> {
-  if (job.kind === 'list') {
-    return {
-      kind: 'list',
-      listing: listSessionCandidates(root, job.folder),
-      manifest: readAppManifest(path.join(root, job.folder)),
-    };
-  }
   const folderPath = path.join(root, job.folder) + path.sep;
-  if (job.kind === 'stat') {
-    const stamps = new Float64Array(job.names.length * STAT_WIDTH);
-    for (const [i, name] of job.names.entries()) {
+  if (job.kind === 'list') {
+    const listing = listSessionCandidates(root, job.folder);
+    const manifest = readAppManifest(path.join(root, job.folder));
+    if (!job.stamps) return { kind: 'list', listing, manifest, stamps: null };
+    const names = listing.candidates;
+    const stamps = new Float64Array(names.length * STAT_WIDTH);
+    for (const [i, name] of names.entries()) {
       statInto(stamps, i * STAT_WIDTH, folderPath + name);
       const pause = afterFile();
       if (pause) await pause;
     }
-    return { kind: 'stat', stamps };
+    return { kind: 'list', listing, manifest, stamps };
   }
   const reads: SessionFileRead[] = [];
   for (const name of job.names) {

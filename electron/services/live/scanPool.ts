@@ -18,8 +18,13 @@ import { TimeSlicer } from './timeSlices.js';
 
 export type FromScanWorker =
   | { kind: 'ready' }
-  | { id: number; kind: 'list'; listing: AppFolderListing; manifest: AppManifest | null }
-  | { id: number; kind: 'stat'; stamps: Float64Array }
+  | {
+      id: number;
+      kind: 'list';
+      listing: AppFolderListing;
+      manifest: AppManifest | null;
+      stamps: Float64Array | null;
+    }
   | { id: number; kind: 'read'; encoded: EncodedReads }
   | { id: number; kind: 'error'; message: string };
 
@@ -31,10 +36,11 @@ export interface ScanThreads {
   mainThreadHelps?: boolean;
 }
 
-/** Who ran how many jobs (tests check that the workers did run). */
+/** Who ran how many jobs, and how many workers were started (tests check that the workers did run). */
 export interface ScanPoolStats {
   workerJobs: number;
   mainThreadJobs: number;
+  workersStarted: number;
 }
 
 /** Jobs sent ahead to each worker, so it never waits for the main thread between two. */
@@ -93,7 +99,7 @@ export class ScanPool {
   private mainThreadBusy = false;
   private readonly slicer = new TimeSlicer();
   private readonly mainThreadHelps: boolean;
-  readonly stats: ScanPoolStats = { workerJobs: 0, mainThreadJobs: 0 };
+  readonly stats: ScanPoolStats = { workerJobs: 0, mainThreadJobs: 0, workersStarted: 0 };
 
   constructor(
     private readonly root: string,
@@ -114,6 +120,15 @@ export class ScanPool {
     if (this.workersStarted || !this.threads.workerFile) return;
     this.workersStarted = true;
     for (let i = 0; i < this.threads.threads; i++) this.startWorker(this.threads.workerFile);
+  }
+
+  /**
+   * Tells the pool how many files a pass will look at, when that is known before any listing (a
+   * Refresh, a relaunch): a pass worth a worker starts the workers now, so that their start-up
+   * overlaps the main thread's first folder.
+   */
+  expect(files: number): void {
+    if (files > WORTH_A_WORKER) this.startWorkers();
   }
 
   /** Runs a job; `first` puts it at the head of the queue. */
@@ -154,6 +169,7 @@ export class ScanPool {
     } catch {
       return; // no worker: the main thread does the work
     }
+    this.stats.workersStarted++;
     const entry: PoolWorker = { worker, ready: false, inFlight: new Map() };
     this.workers.push(entry);
     worker.unref();
@@ -197,10 +213,9 @@ export class ScanPool {
       } else if (message.kind === 'read') {
         const job = queued.job as Extract<ScanJob, { kind: 'read' }>;
         queued.resolve({ kind: 'read', reads: decodeReads(job.folder, job.names, message.encoded) });
-      } else if (message.kind === 'stat') {
-        queued.resolve({ kind: 'stat', stamps: message.stamps });
       } else if (message.kind === 'list') {
-        queued.resolve({ kind: 'list', listing: message.listing, manifest: message.manifest });
+        const { listing, manifest, stamps } = message;
+        queued.resolve({ kind: 'list', listing, manifest, stamps });
       }
     } catch (error) {
       queued.reject(error instanceof Error ? error : new Error(String(error)));

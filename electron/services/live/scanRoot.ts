@@ -18,7 +18,7 @@ import { problem } from '../session/sessionChecks.js';
 import { type FileStamp, readSessionFile, type SessionFileRead } from '../session/sessionReader.js';
 import { type AppManifest, readAppManifest } from './appFolder.js';
 import { type AppFolderListing, listAppFolders, listSessionCandidates } from './folderListing.js';
-import { READ_JOB_FILES, STAT_JOB_FILES, STAT_WIDTH } from './scanJobs.js';
+import { READ_JOB_FILES, STAT_WIDTH } from './scanJobs.js';
 import { defaultScanThreads, ScanPool, type ScanPoolStats, type ScanThreads } from './scanPool.js';
 import { type AppEntry, type IndexSnapshot, SessionIndex } from './sessionIndex.js';
 import type { StampBook } from './stampBook.js';
@@ -207,9 +207,14 @@ export async function syncIndex(index: SessionIndex, options: SyncOptions = {}):
   for (const folder of [...index.apps.keys()]) if (!onDisk.has(folder)) emit(index.removeApp(folder));
 
   const pool = new ScanPool(index.root, options.threads ?? defaultScanThreads());
+  // Largest known folders first, so that neither thread is left with a big one at the end (a
+  // first scan knows none: its folders keep their order).
+  const knownFiles = (folder: string) => index.apps.get(folder)?.stamps.size ?? 0;
+  folders.sort((a, b) => knownFiles(b) - knownFiles(a));
+  pool.expect(folders.reduce((sum, folder) => sum + knownFiles(folder), 0));
   let firstRead = true;
   const syncFolder = async (folder: string): Promise<void> => {
-    const listed = await pool.run({ kind: 'list', folder });
+    const listed = await pool.run({ kind: 'list', folder, stamps: knownFiles(folder) > 0 });
     if (listed.kind !== 'list') return;
     let changed = 0;
     const emitCounted = (deltas: WorkspaceDelta[]) => {
@@ -220,10 +225,14 @@ export async function syncIndex(index: SessionIndex, options: SyncOptions = {}):
     if (!index.apps.has(folder)) return;
     const { candidates } = listed.listing;
     total += candidates.length;
-    const known: string[] = [];
-    const unknown: string[] = [];
+    // A file is read again unless the book's stamp of it is the one just taken.
     const stamps = index.apps.get(folder)?.stamps;
-    for (const name of candidates) (stamps?.has(name) ? known : unknown).push(name);
+    const toRead: string[] = [];
+    candidates.forEach((name, i) => {
+      if (stamps && listed.stamps && sameStampAt(listed.stamps, i * STAT_WIDTH, stamps, name)) scanned++;
+      else toRead.push(name);
+    });
+    maybeFlush();
 
     const read = async (names: string[]): Promise<void> => {
       const job = pool.run({ kind: 'read', folder, names }, firstRead);
@@ -236,20 +245,7 @@ export async function syncIndex(index: SessionIndex, options: SyncOptions = {}):
       scanned += names.length;
       maybeFlush();
     };
-    const stat = async (names: string[]): Promise<void> => {
-      const result = await pool.run({ kind: 'stat', folder, names });
-      if (result.kind !== 'stat') return;
-      const changedNames = names.filter(
-        (name, i) => !stamps || !sameStampAt(result.stamps, i * STAT_WIDTH, stamps, name),
-      );
-      scanned += names.length - changedNames.length;
-      maybeFlush();
-      await Promise.all(chunks(changedNames, READ_JOB_FILES).map(read));
-    };
-    await Promise.all([
-      ...chunks(known, STAT_JOB_FILES).map(stat),
-      ...chunks(unknown, READ_JOB_FILES).map(read),
-    ]);
+    await Promise.all(chunks(toRead, READ_JOB_FILES).map(read));
     // Counts and labels are recomputed only when something in the folder changed.
     if (changed > 0) emit(index.appChanges([folder]));
   };

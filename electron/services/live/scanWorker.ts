@@ -24,9 +24,7 @@ port.on('message', ({ id, job }: { id: number; job: ScanJob }) => {
       if (result.kind === 'read') {
         const encoded = encodeReads(result.reads);
         post({ id, kind: 'read', encoded }, [encoded.numbers.buffer as ArrayBuffer]);
-      } else if (result.kind === 'stat') {
-        post({ id, kind: 'stat', stamps: result.stamps }, [result.stamps.buffer as ArrayBuffer]);
-      } else post({ id, ...result });
+      } else post({ id, ...result }, result.stamps ? [result.stamps.buffer as ArrayBuffer] : []);
     },
     (error: unknown) =>
       post({ id, kind: 'error', message: error instanceof Error ? error.message : String(error) }),

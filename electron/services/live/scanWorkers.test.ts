@@ -17,6 +17,7 @@ import {
   removeDir,
   writeFile,
   writeSession,
+  writeSessions,
 } from '../../../test/support/fixtures.js';
 // Not a React hook, whatever its name says: aliased so the hooks lint rule leaves it alone.
 import { useSessionSchema as judgeSessionsWith } from '../session/sessionChecks.js';
@@ -93,7 +94,7 @@ describe('the scan on worker threads', () => {
     let stats: ScanPoolStats | null = null;
     const single = await scanRoot(root, { threads: mainThread });
     const parallel = await scanRoot(root, { threads: workers, onStats: (s) => (stats = s) });
-    expect(stats).toEqual({ workerJobs: expect.any(Number), mainThreadJobs: 0 });
+    expect(stats).toEqual({ workerJobs: expect.any(Number), mainThreadJobs: 0, workersStarted: 2 });
     expect((stats as unknown as ScanPoolStats).workerJobs).toBeGreaterThan(5);
     expect(parallel).toEqual(single);
     expect(single.apps.reduce((n, a) => n + a.sessions.length, 0)).toBe(552);
@@ -142,4 +143,26 @@ describe('the scan on worker threads', () => {
       judgeSessionsWith(null);
     }
   });
+
+  it('starts the workers for a Refresh worth them, as soon as it starts, and not for a small one', async () => {
+    // One job a folder lists it and stats its files: only the index says, before any listing,
+    // that a Refresh has more files than a worker's start-up is worth (2,000).
+    const big = await makeTempDir();
+    try {
+      await writeSessions(big, 2100, 'accepted');
+      const helped = { ...workers, mainThreadHelps: true };
+      const refreshStats = async (folder: string) => {
+        const index = new SessionIndex(folder);
+        await syncIndex(index, { threads: mainThread });
+        let stats: ScanPoolStats | null = null;
+        const deltas = await syncIndex(index, { threads: helped, onStats: (s) => (stats = s) });
+        expect(deltas).toEqual([]);
+        return stats as unknown as ScanPoolStats;
+      };
+      expect((await refreshStats(big)).workersStarted).toBe(2);
+      expect((await refreshStats(root)).workersStarted).toBe(0); // about 560 files
+    } finally {
+      await removeDir(big);
+    }
+  }, 60_000);
 });

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../../shared/session.js';
 import { summaryOf } from '../../../test/support/sessionSummaries.js';
 import {
+  asciiVariants,
+  fieldMatches,
   mayBeInIds,
+  needlePattern,
   ROW_ACCEPTED,
   ROW_GUEST,
   ROW_PENDING,
@@ -29,7 +32,17 @@ const session = (f: Fields): SessionSummary => summaryOf(`APP/${f.id}-${serial++
 
 const pick = <T>(...values: T[]) => fc.constantFrom(...values);
 const fields: fc.Arbitrary<Fields> = fc.record({
-  device: pick<string | null>('iPhone 13', 'Pixel 8', 'İPAD', 'Σίσυφος', 'ΣΟΦΙΑΣ', null, ''),
+  // The Kelvin sign and the long s match k and s when case is ignored.
+  device: pick<string | null>(
+    'iPhone 13',
+    'Pixel 8',
+    'İPAD',
+    'Σίσυφος',
+    'ΣΟΦΙΑΣ',
+    '\u212Aey \u017Fet',
+    null,
+    '',
+  ),
   email: pick<string | null>('Ann.B@Acme.com', 'zoë@exämple.org', 'a1@b.c', ' ', '', null, 'ΟΔΥΣΣΕΥΣ@x.gr'),
   id: pick('A1B2', 'ff00', 'DEAD.beef', 'g0', 'x'),
   ip: pick<string | null>('::1', '10.0.0.7', 'FE80::1', null),
@@ -45,6 +58,9 @@ const needles = pick(
   ':',
   'x',
   'g',
+  'k',
+  'S',
+  '@',
   'b@',
   '13a',
   'ann.b',
@@ -86,6 +102,31 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('search' as const) }),
 );
+
+describe('one-character needles', () => {
+  it('match exactly the characters their pattern matches, for every ASCII needle and every code point', () => {
+    // Every character that matches some ASCII character when case is ignored (31 ms over Unicode).
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: every ASCII character, controls included
+    const anyAscii = /[\u0000-\u007f]/iu;
+    const candidates: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const x = String.fromCodePoint(cp);
+      if (anyAscii.test(x)) candidates.push(x);
+    }
+    expect(candidates.length).toBeGreaterThan(128);
+    for (let c = 0; c < 128; c++) {
+      const needle = String.fromCharCode(c);
+      const pattern = needlePattern(needle);
+      expect([...(asciiVariants(needle) ?? [])].sort()).toEqual(
+        candidates.filter((x) => fieldMatches(x, pattern)).sort(),
+      );
+    }
+    expect(asciiVariants('k')).toContain('\u212A');
+    expect(asciiVariants('é')).toBeNull();
+    expect(asciiVariants('ab')).toBeNull();
+  });
+});
 
 describe('the search column', () => {
   it('finds what a field-by-field search finds, through inserts, removals, splits and emptied chunks', () => {

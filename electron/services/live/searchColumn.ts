@@ -62,6 +62,31 @@ export function fieldMatches(field: string | null, pattern: RegExp): boolean {
   return pattern.test(field);
 }
 
+/**
+ * The characters other than ASCII that match an ASCII character under `/iu` case folding: the
+ * long s (s, S) and the Kelvin sign (k, K). No other character of Unicode does
+ * (searchColumn.test.ts checks every code point against the engine's own patterns).
+ */
+const FOLDING_TO_ASCII = ['\u017F', '\u212A'];
+
+const variantsOf = new Map<string, string[]>();
+
+/**
+ * The characters a one-character ASCII needle matches, as its pattern would (its two cases, and
+ * the long s or the Kelvin sign for s and k); null for any other needle.
+ */
+export function asciiVariants(needle: string): string[] | null {
+  if (needle.length !== 1 || needle.charCodeAt(0) > 0x7f) return null;
+  let variants = variantsOf.get(needle);
+  if (!variants) {
+    const pattern = needlePattern(needle);
+    const candidates = new Set([needle, needle.toLowerCase(), needle.toUpperCase(), ...FOLDING_TO_ASCII]);
+    variants = [...candidates].filter((c) => fieldMatches(c, pattern));
+    variantsOf.set(needle, variants);
+  }
+  return variants;
+}
+
 /** A session id is hexadecimal and an IP hexadecimal digits, dots and colons. */
 export const mayBeInIds = (needle: string) => /^[0-9a-f.:]*$/.test(needle);
 
@@ -193,6 +218,13 @@ export class SearchColumn {
       for (let r = 0; r < chunk.size; r++) visit(rows[start + r] as SessionSummary, flags[r] as number);
       return;
     }
+    const variants = asciiVariants(needle);
+    if (variants) {
+      searchVariants(text, starts, ids, variants, inIds, (r) =>
+        visit(rows[start + r] as SessionSummary, flags[r] as number),
+      );
+      return;
+    }
     const pattern = this.patternOf(needle);
     pattern.lastIndex = 0;
     let r = 0;
@@ -231,6 +263,37 @@ export class SearchColumn {
   private checkLength(rows: readonly SessionSummary[]): void {
     if (rows.length !== this.total)
       throw new Error(`The search column has ${this.total} rows, its order ${rows.length}.`);
+  }
+}
+
+/**
+ * A one-character search by `indexOf` of each character it matches, rather than a pattern run per
+ * row: the broadest searches (one character matches nearly every row) cost a fifth as much
+ * (measured at 100,000 rows). `next[i]` is where `variants[i]` next occurs from the current row on
+ * (-1: nowhere), so the text is read once whatever the number of variants.
+ */
+function searchVariants(
+  text: string,
+  starts: Int32Array,
+  ids: Int32Array,
+  variants: string[],
+  inIds: boolean,
+  visit: (row: number) => void,
+): void {
+  const next = variants.map((v) => text.indexOf(v));
+  let r = 0;
+  for (;;) {
+    let at = -1;
+    for (const p of next) if (p >= 0 && (at < 0 || p < at)) at = p;
+    if (at < 0) return;
+    while ((starts[r + 1] as number) <= at) r++;
+    // The first hit in the row: in its id or IP only if its device and e-mail hold none.
+    if (inIds || at < (ids[r] as number)) visit(r);
+    const end = starts[r + 1] as number;
+    for (let i = 0; i < next.length; i++) {
+      const p = next[i] as number;
+      if (p >= 0 && p < end) next[i] = text.indexOf(variants[i] as string, end);
+    }
   }
 }
 

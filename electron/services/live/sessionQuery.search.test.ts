@@ -164,10 +164,19 @@ describe('the table search (search column)', () => {
   });
 });
 
+/** An index of one app, A, with `count` sessions of these fields, and the table's queries over it. */
+function oneApp(count: number, fields: Fields) {
+  const index = new SessionIndex('/root');
+  index.addApp('A', null);
+  const write = (n: number, f: Fields = fields) =>
+    index.applyRead('A', idOf(n), { kind: 'session', summary: summary('A', n, f), stamp: null as never });
+  for (let n = 0; n < count; n++) write(n);
+  const query = new SessionQuery(() => [...(index.apps.get('A')?.sessions.values() ?? [])]);
+  return { write, query };
+}
+
 describe('the search column of the order shown', () => {
   it('is made for the order shown once the table is quiet, or by a search, one at a time, and its changed chunks built again', async () => {
-    const index = new SessionIndex('/root');
-    index.addApp('A', null);
     const some: Fields = {
       status: 'pending',
       email: 'Someone@Acme.com',
@@ -178,15 +187,7 @@ describe('the search column of the order shown', () => {
       problem: false,
       day: 1,
     };
-    const write = (n: number, fields: Fields) =>
-      index.applyRead('A', idOf(n), {
-        kind: 'session',
-        summary: summary('A', n, fields),
-        stamp: null as never,
-      });
-    for (let n = 0; n < 3000; n++) write(n, some);
-    const sessionsOf = () => [...(index.apps.get('A')?.sessions.values() ?? [])];
-    const query = new SessionQuery(sessionsOf);
+    const { write, query } = oneApp(3000, some);
     const byEmail = sessionFilterSchema.parse({ sort: { key: 'email', direction: 'asc' } });
     const byDevice = sessionFilterSchema.parse({ sort: { key: 'device', direction: 'desc' } });
     // Every chunk built: each row's text (at least its id, 32 bits of offsets twice, a byte of flags).
@@ -220,5 +221,49 @@ describe('the search column of the order shown', () => {
     // Another order's search takes the column over: one at a time.
     expect((await query.page({ ...byDevice, search: 'X1' }, 0, 10)).matching).toBe(11);
     expect(query.searchColumns()).toMatchObject([{ order: '\u0000device:desc', rows: 3000 }]);
+  });
+
+  it('is made at once for an app shown in its default order, changes coming or not', async () => {
+    // Timers stopped (the event loop's other turns run): what is built at once is built before
+    // any time passes, what waits for a quiet second is not.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const fields: Fields = {
+        status: 'pending',
+        email: 'someone@acme.com',
+        device: 'iPad',
+        os: 'iOS',
+        ip: null,
+        simulator: false,
+        problem: false,
+        day: 1,
+      };
+      const { write, query } = oneApp(500, fields);
+      const byEmail = sessionFilterSchema.parse({ folder: 'A', sort: { key: 'email', direction: 'asc' } });
+      const app = sessionFilterSchema.parse({ folder: 'A' });
+
+      // Sorted by a column: no column until the table has been quiet for a second.
+      await query.page(byEmail, 0, 10);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(query.searchColumns()).toEqual([]);
+
+      // The app in its default order: at once, even with a server writing meanwhile (the change
+      // queued and applied in slices, whose end asks for the column again).
+      await query.page(app, 0, 10);
+      query.apply(write(1000));
+      await query.page(app, 100, 10); // the table's next block
+      await vi.advanceTimersByTimeAsync(10);
+      expect(query.searchColumns().map((c) => c.order)).toEqual(['A\u0000']);
+      await vi.waitFor(() =>
+        expect(query.searchColumns()).toMatchObject([{ order: 'A\u0000', dirty: false }]),
+      );
+      expect(query.searchColumns()[0]?.rows).toBe(501);
+
+      // The folder settles after that (the engine's warm-up sorts All apps): the app keeps its column.
+      await query.warmUp();
+      expect(query.searchColumns()).toMatchObject([{ order: 'A\u0000', dirty: false }]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

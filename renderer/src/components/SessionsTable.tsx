@@ -60,6 +60,8 @@ export function SessionsTable() {
         grow: 1.6,
         render: (s) => (
           <span
+            // Its own element per session: the tooltip written on hover is never another's.
+            key={s.ref}
             className="device"
             // The tooltip is written when the pointer comes: eight catalog messages per row, for
             // every row of every answer, cost more than the rest of the row.
@@ -301,7 +303,11 @@ export function SessionsTable() {
               );
             return (
               <SessionRow
-                key={s.ref}
+                // By position: a search's answer fills the rows already on screen with other
+                // sessions, where rows keyed by session were all removed and made again (their
+                // status menus among them), the costliest part of a keystroke's frame. A row
+                // flashing as new keeps its own element, so its flash goes on when rows move.
+                key={highlighted.has(s.ref) ? s.ref : item.index}
                 session={s}
                 index={item.index}
                 start={item.start}
