@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type AppFixture, expect, test } from './fixtures.js';
-import { fileOf, type ListedApp, type ListedSession, listApps } from './listing.js';
+import { fileOf, type ListedApp, type ListedSession, listApps, statusOnDisk } from './listing.js';
 
 const grid = (app: AppFixture) => app.page.getByRole('grid', { name: 'Sessions' });
 const rowOf = (app: AppFixture, ref: string) => app.page.locator(`[role="row"][data-ref="${ref}"]`);
@@ -190,13 +190,16 @@ test('moves a session to the trash from the context menu, and undo brings back t
   expect(readFileSync(file)).toEqual(bytes);
 });
 
-test('shows a session created by another process without Refresh, highlighted', async ({ app }) => {
-  const apps = listApps(app);
-  const host = apps[0] as ListedApp;
+/**
+ * Writes new pending sessions into the first app's folder, as another process would (the 4D
+ * Server): each a copy of that app's first session with its own id and e-mail. Returns its row.
+ */
+function newSessionWriter(app: AppFixture) {
+  const host = listApps(app)[0] as ListedApp;
   const template = host.sessions[0] as ListedSession;
   const source = JSON.parse(readFileSync(fileOf(app, template.ref), 'utf8').replace(/^\uFEFF/, ''));
   const team = source.team?.id ?? '';
-  const createSession = (id: string, email: string) => {
+  return (id: string, email: string) => {
     source.session.id = id;
     source.status = 'pending';
     source.email = email;
@@ -207,6 +210,10 @@ test('shows a session created by another process without Refresh, highlighted', 
     writeFileSync(path.join(app.root, host.folder, id), JSON.stringify(source, null, 2));
     return rowOf(app, `${host.folder}/${id}`);
   };
+}
+
+test('shows a session created by another process without Refresh, highlighted', async ({ app }) => {
+  const createSession = newSessionWriter(app);
   const row = createSession('feedc0de'.repeat(5), 'new.device@example.com');
   await expect(row).toBeVisible();
   await expect(row).toHaveClass(/new/);
@@ -221,6 +228,26 @@ test('shows a session created by another process without Refresh, highlighted', 
   await expect(row).toHaveAttribute('aria-rowindex', '3');
   await expect(row).toHaveAttribute('data-was', 'flashing');
   await expect(row).toHaveClass(/new/);
+});
+
+test('a status menu in use keeps its session when a new device arrives above it', async ({ app }) => {
+  const { page } = app;
+  const createSession = newSessionWriter(app);
+  const firstRow = grid(app).locator('[role="row"][aria-rowindex="2"]');
+  const ref = (await firstRow.getAttribute('data-ref')) as string;
+  expect(statusOnDisk(app, ref)).toBe('pending'); // pending first, by default
+  await firstRow.getByRole('combobox', { name: 'Status' }).focus();
+
+  // Another process writes a new pending device: it comes first, and the rows move down one.
+  const arrived = createSession('facade00'.repeat(5), 'arrived@example.com');
+  await expect(arrived).toHaveAttribute('aria-rowindex', '2');
+
+  // The menu in use still belongs to the session it was taken up for, and changes that one only.
+  const menu = page.locator(':focus');
+  await expect(page.locator('[role="row"]:has(:focus)')).toHaveAttribute('data-ref', ref);
+  await menu.selectOption('accepted');
+  await expect.poll(() => statusOnDisk(app, ref)).toBe('accepted');
+  expect(statusOnDisk(app, (await arrived.getAttribute('data-ref')) as string)).toBe('pending');
 });
 
 test('lists every broken file in Problems with what the server will do', async ({ app }) => {

@@ -11,9 +11,10 @@
  * - The order shown has a search column (searchColumn.ts): its rows' search text in a few
  *   contiguous strings, kept up to date by the same deltas, so a keystroke is one pattern run
  *   over them instead of reading fields of 100,000 objects scattered in the heap. One column at a
- *   time (about 9 MB at 100,000 rows). `warmUp` builds it for the default order; an app's default
- *   order gets its column as soon as it is shown (an admin who opens an app and starts typing
- *   finds it built); another order's is built once the table has shown it for REFRESH_AFTER_MS
+ *   time (about 9 MB at 100,000 rows). `warmUp` builds it for the default order of All apps
+ *   (unless the table shows another order by then); the default order of an app, or of All apps,
+ *   gets its column as soon as it is shown (an admin who opens an app and starts typing finds it
+ *   built); another order's is built once the table has shown it for REFRESH_AFTER_MS
  *   without a change or another query, or by its first search or filter if that comes sooner
  *   (about 100 ms at 100,000 rows, once). Clicks in a row do not
  *   build one per order clicked through: each build leaves its predecessor's megabytes as
@@ -267,7 +268,8 @@ export class SessionQuery {
    * keystroke finds it built. Not while changes stream in: a burst would have the column rebuilt
    * while the table asks for its rows after each change, and a keystroke builds the chunks it
    * needs itself. Stops when the column is dropped (another order shown, a re-sort) or changes
-   * come again.
+   * come again. `now`: without waiting, for the order shown (a default order just shown without
+   * a column), and the queries and changes that follow do not put it off while it is shown.
    */
   private refreshSoon(now = false): void {
     if (now) this.columnWantedNow = this.shownOrder;

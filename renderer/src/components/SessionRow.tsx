@@ -46,6 +46,8 @@ interface SessionRowProps {
   isNew: boolean;
   /** The same function from render to render, or every row renders again. */
   onMenu: RowMenuHandler;
+  /** Told when the focus comes into the row (its session's ref) and leaves it (null); the same function from render to render. */
+  onFocusChange: (ref: string | null) => void;
 }
 
 export const SessionRow = memo(function SessionRow({
@@ -58,6 +60,7 @@ export const SessionRow = memo(function SessionRow({
   focused,
   isNew,
   onMenu,
+  onFocusChange,
 }: SessionRowProps) {
   const store = useSessionsStore();
   const classes = [
@@ -80,6 +83,8 @@ export const SessionRow = memo(function SessionRow({
       onClick={(event) => store.getState().select(index, clickMode(event))}
       onDoubleClick={() => void store.getState().openDetails(s.ref)}
       onContextMenu={(event) => onMenu(event, index, s)}
+      onFocus={() => onFocusChange(s.ref)}
+      onBlur={() => onFocusChange(null)}
     >
       {columns.map((column) => (
         <div key={column.key} role="gridcell" className={`td col-${column.key}`}>

@@ -16,7 +16,7 @@ import { BLOCK_SIZE } from '../store/sessionsStore.js';
 import { NO_FILTERS } from '../store/storeTypes.js';
 import { showContextMenu } from './ContextMenu.js';
 import { type Column, LoadingRow, ROW_HEIGHT, type RowMenuHandler, SessionRow } from './SessionRow.js';
-import { blocksOnScreen, blocksToFetch, selectedCount } from './tableLogic.js';
+import { blocksOnScreen, blocksToFetch, type HeldRow, rowKey, selectedCount } from './tableLogic.js';
 
 /** The id the skip link and the keyboard's Escape bring the focus back to. */
 export const SESSIONS_GRID_ID = 'sessions-grid';
@@ -196,6 +196,14 @@ export function SessionsTable() {
   const onRowMenu = useCallback<RowMenuHandler>((event, index, s) => {
     void latestRowMenu.current(event, index, s);
   }, []);
+  // The row holding the focus keeps the key it had when the focus came (`rowKey`); no render
+  // is needed for that, so both live in refs. The keys of this render, by session:
+  const heldRow = useRef<HeldRow | null>(null);
+  const renderedKeys = useRef(new Map<string, string>());
+  renderedKeys.current = new Map();
+  const onRowFocus = useCallback((ref: string | null) => {
+    heldRow.current = ref === null ? null : { ref, key: renderedKeys.current.get(ref) ?? ref };
+  }, []);
 
   // Shift+F10 or the menu key (the store's `open-row-menu`): the focused row's menu, under the row.
   const rowMenuAsked = useSessions((s) => s.rowMenuAsked);
@@ -301,13 +309,11 @@ export function SessionsTable() {
                   template={template}
                 />
               );
+            const key = rowKey(s.ref, item.index, highlighted.has(s.ref), heldRow.current);
+            renderedKeys.current.set(s.ref, key);
             return (
               <SessionRow
-                // By position: a search's answer fills the rows already on screen with other
-                // sessions, where rows keyed by session were all removed and made again (their
-                // status menus among them), the costliest part of a keystroke's frame. A row
-                // flashing as new keeps its own element, so its flash goes on when rows move.
-                key={highlighted.has(s.ref) ? s.ref : item.index}
+                key={key}
                 session={s}
                 index={item.index}
                 start={item.start}
@@ -317,6 +323,7 @@ export function SessionsTable() {
                 focused={item.index === focusedIndex}
                 isNew={highlighted.has(s.ref)}
                 onMenu={onRowMenu}
+                onFocusChange={onRowFocus}
               />
             );
           })}

@@ -1,7 +1,14 @@
 /** The sessions table's logic: which blocks of rows to fetch, and how a click selects. */
 import { describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../store/storeTypes.js';
-import { blocksOnScreen, blocksToFetch, bulkActions, clickMode, selectedCount } from './tableLogic.js';
+import {
+  blocksOnScreen,
+  blocksToFetch,
+  bulkActions,
+  clickMode,
+  rowKey,
+  selectedCount,
+} from './tableLogic.js';
 
 describe("the table's logic", () => {
   it('fetches the blocks on screen, the first one always (it carries the counts)', () => {
@@ -63,5 +70,21 @@ describe("the table's logic", () => {
       accept: true,
       setPending: false,
     });
+  });
+
+  it('keys rows by position, but a new row and the row holding the focus by their session, unique on screen', () => {
+    const keysOf = (refs: string[], fresh: Set<string>, held: Parameters<typeof rowKey>[3]) =>
+      refs.map((ref, index) => rowKey(ref, index, fresh.has(ref), held));
+    // A search's answer: other sessions in the same elements.
+    expect(keysOf(['a/1', 'a/2'], new Set(), null)).toEqual(['0', '1']);
+    expect(keysOf(['a/7', 'a/8'], new Set(), null)).toEqual(['0', '1']);
+    // A new row keeps its element as rows move.
+    expect(keysOf(['a/9', 'a/1', 'a/2'], new Set(['a/9']), null)).toEqual(['a/9', '1', '2']);
+    // The focus came to a/1 on the first row (key "0"); a new session comes first: a/1 keeps
+    // "0", and the row now first, a/9, takes its ref rather than a key already in use.
+    const held = { ref: 'a/1', key: '0' };
+    const moved = keysOf(['a/9', 'a/1', 'a/2'], new Set(), held);
+    expect(moved).toEqual(['a/9', '0', '2']);
+    expect(new Set(moved).size).toBe(moved.length);
   });
 });

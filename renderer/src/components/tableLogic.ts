@@ -19,6 +19,27 @@ export function blocksToFetch(onScreen: number[], generation: number, asked: Map
   return fetch;
 }
 
+/** The row holding the focus (its status menu, open or not), and the key its row had when the focus came. */
+export interface HeldRow {
+  ref: string;
+  key: string;
+}
+
+/**
+ * A row's React key. By position: a search's answer fills the rows already on screen with other
+ * sessions, where rows keyed by session were all removed and made again (their status menus among
+ * them), the costliest part of a keystroke's frame. Two rows keep one session's element wherever
+ * it moves: a row flashing as new (its flash goes on), and the row holding the focus (the menu in
+ * use is never handed to another session when a change moves the rows). A row whose position is
+ * the held row's key takes its session's ref instead.
+ */
+export function rowKey(ref: string, index: number, isNew: boolean, held: HeldRow | null): string {
+  if (isNew) return ref;
+  if (held?.ref === ref) return held.key;
+  const key = String(index);
+  return held?.key === key ? ref : key;
+}
+
 /** How a click on a row selects: Shift extends, Ctrl/Cmd toggles, a plain click replaces. */
 export function clickMode(event: { shiftKey: boolean; metaKey: boolean; ctrlKey: boolean }) {
   return event.shiftKey ? 'range' : event.metaKey || event.ctrlKey ? 'toggle' : 'replace';
