@@ -85,9 +85,10 @@ function search(column: SearchColumn, rows: SessionSummary[], needle: string) {
   const found: { row: SessionSummary; flags: number }[] = [];
   let start = 0;
   for (let c = 0; c < column.chunkCount; c++) {
-    column.searchChunk(c, start, rows, needle, mayBeInIds(needle), (row, flags) =>
-      found.push({ row, flags }),
-    );
+    const n = column.searchChunk(c, start, rows, needle, mayBeInIds(needle));
+    const flags = column.flagsOf(c);
+    for (const r of column.hits.subarray(0, n))
+      found.push({ row: rows[start + r] as SessionSummary, flags: flags[r] as number });
     start += column.rowsIn(c);
   }
   return found;

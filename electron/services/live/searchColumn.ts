@@ -69,22 +69,32 @@ export function fieldMatches(field: string | null, pattern: RegExp): boolean {
  */
 const FOLDING_TO_ASCII = ['\u017F', '\u212A'];
 
-const variantsOf = new Map<string, string[]>();
+/** `asciiVariants` of every ASCII character, by its code, made at the first search. */
+let variantsByCode: string[][] | null = null;
+
+function variantsOfEveryAscii(): string[][] {
+  const table: string[][] = [];
+  for (let code = 0; code <= 0x7f; code++) {
+    const needle = String.fromCharCode(code);
+    const pattern = needlePattern(needle);
+    const candidates = new Set([needle, needle.toLowerCase(), needle.toUpperCase(), ...FOLDING_TO_ASCII]);
+    table.push([...candidates].filter((c) => fieldMatches(c, pattern)));
+  }
+  return table;
+}
 
 /**
  * The characters a one-character ASCII needle matches, as its pattern would (its two cases, and
- * the long s or the Kelvin sign for s and k); null for any other needle.
+ * the long s or the Kelvin sign for s and k); null for any other needle. A lookup in a table made
+ * once for all 128: a search's first letter made the search's compiled code take a path it had
+ * never run, and V8 threw that code away in the middle of the search.
  */
 export function asciiVariants(needle: string): string[] | null {
-  if (needle.length !== 1 || needle.charCodeAt(0) > 0x7f) return null;
-  let variants = variantsOf.get(needle);
-  if (!variants) {
-    const pattern = needlePattern(needle);
-    const candidates = new Set([needle, needle.toLowerCase(), needle.toUpperCase(), ...FOLDING_TO_ASCII]);
-    variants = [...candidates].filter((c) => fieldMatches(c, pattern));
-    variantsOf.set(needle, variants);
-  }
-  return variants;
+  if (needle.length !== 1) return null;
+  const code = needle.charCodeAt(0);
+  if (code > 0x7f) return null;
+  variantsByCode ??= variantsOfEveryAscii();
+  return variantsByCode[code] as string[];
 }
 
 /** A session id is hexadecimal and an IP hexadecimal digits, dots and colons. */
@@ -110,6 +120,8 @@ export class SearchColumn {
   private chunks: Chunk[] = [];
   private total = 0;
   private readonly maxChunkRows: number;
+  /** Filled by `searchChunk`: the places of the rows found in the chunk searched last. */
+  readonly hits: Int32Array;
 
   /**
    * A column for `length` rows, every chunk dirty (nothing is read until it is refreshed or
@@ -120,6 +132,7 @@ export class SearchColumn {
       this.chunks.push(dirtyChunk(Math.min(left, chunkRows)));
     this.total = length;
     this.maxChunkRows = 2 * chunkRows;
+    this.hits = new Int32Array(this.maxChunkRows);
   }
 
   /** Rows in the column: always the order's length. */
@@ -196,9 +209,14 @@ export class SearchColumn {
 
   /**
    * Searches one chunk (building it first when dirty), whose first row is at `start` in `rows`:
-   * calls `visit` with each row whose device or e-mail holds `needle`, case ignored (or its id or
-   * IP, when `inIds`), in order, with its flags. An empty needle visits every row. `needle` is
-   * `searchable`.
+   * puts in `hits`, in order, the place in the chunk of each row whose device or e-mail holds
+   * `needle`, case ignored (or its id or IP, when `inIds`), and returns how many. An empty needle
+   * finds every row. `needle` is `searchable`. The rows' flags are `flagsOf(index)`.
+   *
+   * Row numbers rather than a function called per row: a function made per search (or per chunk)
+   * is a new call target for V8 each time, and the compiled loops were thrown away and made
+   * again at the next search ("wrong call target"), which kept the first searches of a process
+   * in the interpreter.
    */
   searchChunk(
     index: number,
@@ -206,36 +224,41 @@ export class SearchColumn {
     rows: readonly SessionSummary[],
     needle: string,
     inIds: boolean,
-    visit: (row: SessionSummary, flags: number) => void,
-  ): void {
+  ): number {
     const chunk = this.chunks[index] as Chunk;
     if (chunk.text === null) build(chunk, rows, start);
     const text = chunk.text as string;
     const starts = chunk.starts as Int32Array;
     const ids = chunk.ids as Int32Array;
-    const flags = chunk.flags as Uint8Array;
+    const hits = this.hits;
     if (needle === '') {
-      for (let r = 0; r < chunk.size; r++) visit(rows[start + r] as SessionSummary, flags[r] as number);
-      return;
+      for (let r = 0; r < chunk.size; r++) hits[r] = r;
+      return chunk.size;
     }
     const variants = asciiVariants(needle);
-    if (variants) {
-      searchVariants(text, starts, ids, variants, inIds, (r) =>
-        visit(rows[start + r] as SessionSummary, flags[r] as number),
-      );
-      return;
-    }
+    if (variants) return searchVariants(text, starts, ids, variants, inIds, hits);
     const pattern = this.patternOf(needle);
     pattern.lastIndex = 0;
+    let found = 0;
     let r = 0;
     while (pattern.test(text)) {
       // The match's last character: inside one field (a needle holds no separator), so inside its row.
       const at = pattern.lastIndex - 1;
       while ((starts[r + 1] as number) <= at) r++;
-      // The first hit in a row is in its id or IP only if its device and e-mail hold none.
-      if (inIds || at < (ids[r] as number)) visit(rows[start + r] as SessionSummary, flags[r] as number);
+      // The first hit in a row is in its id or IP only if its device and e-mail hold none. (The
+      // id's start is compared first, whatever `inIds` says: code a process has not run yet has no
+      // type feedback, and V8 throws the compiled loop away when a search first runs it.)
+      if (at < (ids[r] as number) || inIds) hits[found++] = r;
       pattern.lastIndex = starts[r + 1] as number;
     }
+    return found;
+  }
+
+  /** The flags (ROW_…) of a chunk's rows, by their place in it; the chunk is built (searched). */
+  flagsOf(index: number): Uint8Array {
+    const flags = (this.chunks[index] as Chunk).flags;
+    if (!flags) throw new Error(`Chunk ${index} of the search column is not built.`);
+    return flags;
   }
 
   /** The last needle's pattern: a search runs the same one over every chunk. */
@@ -269,8 +292,9 @@ export class SearchColumn {
 /**
  * A one-character search by `indexOf` of each character it matches, rather than a pattern run per
  * row: at 100,000 rows, 1.0–2.9 ms where the pattern took 2.9–6.0 ms (half as much for the
- * broadest, one character matching nearly every row; a fifth for a rarer one). `next[i]` is where `variants[i]` next occurs from the current row on
- * (-1: nowhere), so the text is read once whatever the number of variants.
+ * broadest, one character matching nearly every row; a fifth for a rarer one). `next[i]` is where
+ * `variants[i]` next occurs from the current row on (-1: nowhere), so the text is read once
+ * whatever the number of variants. Puts the rows found in `hits`, returns how many.
  */
 function searchVariants(
   text: string,
@@ -278,17 +302,19 @@ function searchVariants(
   ids: Int32Array,
   variants: string[],
   inIds: boolean,
-  visit: (row: number) => void,
-): void {
+  hits: Int32Array,
+): number {
   const next = variants.map((v) => text.indexOf(v));
+  let found = 0;
   let r = 0;
   for (;;) {
     let at = -1;
     for (const p of next) if (p >= 0 && (at < 0 || p < at)) at = p;
-    if (at < 0) return;
+    if (at < 0) return found;
     while ((starts[r + 1] as number) <= at) r++;
-    // The first hit in the row: in its id or IP only if its device and e-mail hold none.
-    if (inIds || at < (ids[r] as number)) visit(r);
+    // The first hit in the row: in its id or IP only if its device and e-mail hold none (the id's
+    // start compared first, as in `searchChunk`).
+    if (at < (ids[r] as number) || inIds) hits[found++] = r;
     const end = starts[r + 1] as number;
     for (let i = 0; i < next.length; i++) {
       const p = next[i] as number;

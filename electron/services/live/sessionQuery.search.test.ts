@@ -6,12 +6,18 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { isGuest } from '../../../shared/cleanup.js';
-import { type ResolvedSessionFilter, type SortKey, sessionFilterSchema } from '../../../shared/contract.js';
+import {
+  type ResolvedSessionFilter,
+  type SessionPage,
+  type SortKey,
+  sessionFilterSchema,
+} from '../../../shared/contract.js';
 import type { SessionSummary } from '../../../shared/session.js';
 import { summaryOf } from '../../../test/support/sessionSummaries.js';
+import { SearchColumn } from './searchColumn.js';
 import { SessionIndex } from './sessionIndex.js';
 import { orderFor } from './sessionOrder.js';
-import { SessionQuery } from './sessionQuery.js';
+import { SessionQuery, type SessionQueryOptions } from './sessionQuery.js';
 
 const pick = <T>(...values: T[]) => fc.constantFrom(...values);
 
@@ -165,15 +171,26 @@ describe('the table search (search column)', () => {
 });
 
 /** An index of one app, A, with `count` sessions of these fields, and the table's queries over it. */
-function oneApp(count: number, fields: Fields) {
+function oneApp(count: number, fields: Fields, options: SessionQueryOptions = {}) {
   const index = new SessionIndex('/root');
   index.addApp('A', null);
   const write = (n: number, f: Fields = fields) =>
     index.applyRead('A', idOf(n), { kind: 'session', summary: summary('A', n, f), stamp: null as never });
   for (let n = 0; n < count; n++) write(n);
-  const query = new SessionQuery(() => [...(index.apps.get('A')?.sessions.values() ?? [])]);
+  const query = new SessionQuery(() => [...(index.apps.get('A')?.sessions.values() ?? [])], options);
   return { write, query };
 }
+
+const IPAD: Fields = {
+  status: 'pending',
+  email: 'someone@acme.com',
+  device: 'iPad',
+  os: 'iOS',
+  ip: null,
+  simulator: false,
+  problem: false,
+  day: 1,
+};
 
 describe('the search column of the order shown', () => {
   it('is made for the order shown once the table is quiet, or by a search, one at a time, and its changed chunks built again', async () => {
@@ -228,17 +245,7 @@ describe('the search column of the order shown', () => {
     // any time passes, what waits for a quiet second is not.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      const fields: Fields = {
-        status: 'pending',
-        email: 'someone@acme.com',
-        device: 'iPad',
-        os: 'iOS',
-        ip: null,
-        simulator: false,
-        problem: false,
-        day: 1,
-      };
-      const { write, query } = oneApp(500, fields);
+      const { write, query } = oneApp(500, IPAD);
       const byEmail = sessionFilterSchema.parse({ folder: 'A', sort: { key: 'email', direction: 'asc' } });
       const app = sessionFilterSchema.parse({ folder: 'A' });
 
@@ -264,6 +271,61 @@ describe('the search column of the order shown', () => {
       expect(query.searchColumns()).toMatchObject([{ order: 'A\u0000', dirty: false }]);
     } finally {
       vi.useRealTimers();
+    }
+  });
+
+  it('is searched once per process when first built, its rows thrown away, and a page asked for stops that', async () => {
+    // What the table's searches look for in the column, in order (the warm-up's among them).
+    const searched: string[] = [];
+    // Called (once) as a chunk is searched for "e": what the admin does at that very moment.
+    let duringWarmUp: (() => void) | null = null;
+    const searchChunk = SearchColumn.prototype.searchChunk;
+    const spy = vi.spyOn(SearchColumn.prototype, 'searchChunk').mockImplementation(function (
+      this: SearchColumn,
+      ...args
+    ) {
+      searched.push(args[3]);
+      const act = args[3] === 'e' ? duringWarmUp : null;
+      duringWarmUp = null;
+      act?.();
+      return searchChunk.apply(this, args);
+    });
+    try {
+      const app = sessionFilterSchema.parse({ folder: 'A' });
+      const warmth = { warm: false };
+      // 2,000 rows in chunks of 256, a turn of the event loop after each: the warm-up takes 8 turns a search.
+      const { query } = oneApp(2000, IPAD, { searchWarmth: warmth, yieldEveryRows: 256 });
+      await query.page(app, 0, 10);
+      // The column is built at once (the app is shown in its default order), then searched for a
+      // common letter and the first two of a device (both ways a search runs), nothing kept.
+      await vi.waitFor(() => expect(new Set(searched)).toEqual(new Set(['e', 'ip'])), { interval: 5 });
+      await vi.waitFor(() => expect(searched.filter((n) => n === 'ip')).toHaveLength(8), { interval: 5 });
+      expect(searched.filter((n) => n === 'e')).toHaveLength(8);
+      expect(warmth.warm).toBe(true);
+      expect(await query.page({ ...app, search: 'ip' }, 0, 10)).toMatchObject({ matching: 2000 });
+      expect((await query.page(app, 0, 3000)).rows).toHaveLength(2000);
+
+      // Once per process (V8 keeps what it compiled): another query of this process does not.
+      searched.length = 0;
+      const again = oneApp(2000, IPAD, { searchWarmth: warmth, yieldEveryRows: 256 }).query;
+      await again.page(app, 0, 10);
+      await vi.waitFor(() => expect(again.searchColumns()).toMatchObject([{ dirty: false }]));
+      expect(searched).toEqual([]);
+
+      // A page asked for while it runs goes first: the warm-up stops at its next turn.
+      const cold = oneApp(2000, IPAD, { searchWarmth: { warm: false }, yieldEveryRows: 256 }).query;
+      let asked: Promise<SessionPage> | null = null;
+      duringWarmUp = () => {
+        asked = cold.page({ ...app, search: 'someone' }, 0, 10);
+      };
+      await cold.page(app, 0, 10);
+      await vi.waitFor(() => expect(asked).not.toBeNull());
+      expect((await (asked as unknown as Promise<SessionPage>)).matching).toBe(2000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(searched.filter((n) => n === 'e')).toHaveLength(1);
+      expect(searched).not.toContain('ip');
+    } finally {
+      spy.mockRestore();
     }
   });
 });

@@ -21,7 +21,6 @@ export function FilterBar() {
   useEffect(() => setSearch(filters.search), [filters.search]);
 
   const bulk = bulkActions(selection, { matching, matchingPending }, rowByRef);
-  const selected = bulk.count;
 
   return (
     <div className="filter-bar">
@@ -45,18 +44,36 @@ export function FilterBar() {
       <span className="matching" aria-live="polite">
         {t('window:filters.matching', { matching, pending: matchingPending })}
       </span>
-      <fieldset className="bulk">
-        <legend className="visually-hidden">{t('window:filters.bulkActions')}</legend>
-        <button type="button" className="primary" disabled={!bulk.accept} onClick={() => void run('accept')}>
-          {t('window:filters.accept', { count: selected })}
-        </button>
-        <button type="button" disabled={!bulk.setPending} onClick={() => void run('set-pending')}>
-          {t('window:filters.setPending', { count: selected })}
-        </button>
-      </fieldset>
+      <BulkActions count={bulk.count} accept={bulk.accept} setPending={bulk.setPending} run={run} />
     </div>
   );
 }
+
+interface BulkActionsProps {
+  count: number;
+  accept: boolean;
+  setPending: boolean;
+  run: SessionsState['run'];
+}
+
+/**
+ * Accept and Set pending, for the rows selected. Memoized, as the filters' menus: their catalog
+ * messages (a plural each) change with the selection, not with every keystroke and answer.
+ */
+const BulkActions = memo(function BulkActions({ count, accept, setPending, run }: BulkActionsProps) {
+  const { t } = useTranslation();
+  return (
+    <fieldset className="bulk">
+      <legend className="visually-hidden">{t('window:filters.bulkActions')}</legend>
+      <button type="button" className="primary" disabled={!accept} onClick={() => void run('accept')}>
+        {t('window:filters.accept', { count })}
+      </button>
+      <button type="button" disabled={!setPending} onClick={() => void run('set-pending')}>
+        {t('window:filters.setPending', { count })}
+      </button>
+    </fieldset>
+  );
+});
 
 type Filters = SessionsState['filters'];
 

@@ -3,6 +3,7 @@
  * catalog for. The list is built from the catalogs found (`LANGUAGES`), each language named in its
  * own language, so a new catalog shows up here with no change to this file.
  */
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES } from '../../../shared/i18n/catalogs.js';
 import { languageName, pickLanguage } from '../../../shared/i18n/language.js';
@@ -12,7 +13,12 @@ import { useLanguage } from '../i18n/LanguageProvider.js';
 const systemLanguage = (choice: string, inUse: string): string =>
   choice === 'system' ? inUse : pickLanguage(globalThis.navigator?.languages ?? []);
 
-export function LanguageSelect() {
+/**
+ * Memoized: it sits in the status bar, which renders again with every answer to a keystroke (the
+ * counts), and its catalog messages showed in the keystroke's profile; it changes only with the
+ * language.
+ */
+export const LanguageSelect = memo(function LanguageSelect() {
   const { t } = useTranslation();
   const { choice, language, choose } = useLanguage();
   return (
@@ -35,4 +41,4 @@ export function LanguageSelect() {
       </select>
     </label>
   );
-}
+});
