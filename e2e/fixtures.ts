@@ -51,6 +51,11 @@ export interface AppOptions {
    * the browser's locale in the web project, the locale environment of the Electron process.
    */
   systemLanguage: string | null;
+  /**
+   * The web door only: the browser's WebSocket to the server fails, as behind a proxy that passes
+   * HTTP only (a Playwright route closes it; the server is not involved), so the page must use HTTP.
+   */
+  refuseRequestSocket: boolean;
 }
 
 /** The locale variables an Electron process on Linux reads its preferred languages from. */
@@ -96,7 +101,8 @@ function startServe(
 export const test = base.extend<{ app: AppFixture } & AppOptions>({
   cleanupCases: [null, { option: true }],
   systemLanguage: [null, { option: true }],
-  app: async ({ browser, cleanupCases, systemLanguage }, use, testInfo) => {
+  refuseRequestSocket: [false, { option: true }],
+  app: async ({ browser, cleanupCases, systemLanguage, refuseRequestSocket }, use, testInfo) => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does).`);
     const door = testInfo.project.name === 'electron' ? 'electron' : 'web';
     const binary = door === 'electron' ? electronBinary() : null;
@@ -149,6 +155,7 @@ export const test = base.extend<{ app: AppFixture } & AppOptions>({
         permissions: ['clipboard-read', 'clipboard-write'],
         ...(systemLanguage ? { locale: systemLanguage } : {}),
       });
+      if (refuseRequestSocket) await context.routeWebSocket('**/api/socket', (socket) => socket.close());
       page = await context.newPage();
       await page.goto(started.url);
     }

@@ -1,6 +1,7 @@
 /**
- * The browser mode's front door: the built renderer and the contract over HTTP (requests) and
- * Server-Sent Events (events). It maps its transport onto `dispatch` and nothing more.
+ * The browser mode's front door: the built renderer and the contract over HTTP (requests), a
+ * WebSocket (the same requests, faster: requestSocket.ts) and Server-Sent Events (events). It maps
+ * its transports onto `dispatch` and nothing more.
  *
  * Security: bound to loopback unless told otherwise; every request needs the access token (from
  * the URL once, then an HttpOnly SameSite=Strict cookie, or an `Authorization: Bearer` header);
@@ -11,13 +12,16 @@ import { timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import type { Duplex } from 'node:stream';
 import { type AppEvent, MAX_REQUEST_BYTES } from '../../shared/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
 import { AppError } from '../../shared/errors.js';
+import { REQUEST_SOCKET_PATH } from '../../shared/requestSocket.js';
 import { LOOPBACK_HOSTS } from '../../shared/text.js';
 import type { AppService } from '../services/appService.js';
 import { dispatch } from '../services/dispatch.js';
 import { readStaticFile } from '../services/staticFiles.js';
+import { type Refusal, refuseUpgrade, requestSockets } from './requestSocket.js';
 
 export interface WebServerOptions {
   service: AppService;
@@ -143,23 +147,34 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   let allowedHosts = new Set<string>();
   const clients = new Set<ServerResponse>();
 
+  const ownOrigin = (origin: string) => allowedHosts.has(origin.replace(/^http:\/\//, ''));
+
+  /** The checks every request passes, the request socket's upgrade included. */
+  function admit(request: IncomingMessage): Refusal | null {
+    const host = (request.headers.host ?? '').toLowerCase();
+    if (!allowedHosts.has(host))
+      return { status: 403, message: 'This server only answers to its own address.' };
+    const origin = request.headers.origin?.toLowerCase();
+    if (origin !== undefined && !ownOrigin(origin))
+      return { status: 403, message: 'Cross-site requests are refused.' };
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const fromUrl = new URL(request.url ?? '/', 'http://any').searchParams.get('token');
+    const authorized = [bearer, fromUrl, cookie(request, TOKEN_COOKIE)].some((t) =>
+      sameToken(t, options.token),
+    );
+    if (!authorized)
+      return { status: 401, message: 'Missing or wrong access token: open the URL that `serve` printed.' };
+    return null;
+  }
+
+  const sockets = requestSockets({ service: options.service, admit, ownOrigin, log });
+
   const server = http.createServer(async (request, response) => {
     try {
-      const host = (request.headers.host ?? '').toLowerCase();
-      if (!allowedHosts.has(host))
-        return refuse(response, 403, 'This server only answers to its own address.');
-      const origin = request.headers.origin?.toLowerCase();
-      if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ''))) {
-        return refuse(response, 403, 'Cross-site requests are refused.');
-      }
-      const url = new URL(request.url ?? '/', `http://${host}`);
-      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const refusal = admit(request);
+      if (refusal) return refuse(response, refusal.status, refusal.message);
+      const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
       const fromUrl = url.searchParams.get('token');
-      const authorized = [bearer, fromUrl, cookie(request, TOKEN_COOKIE)].some((t) =>
-        sameToken(t, options.token),
-      );
-      if (!authorized)
-        return refuse(response, 401, 'Missing or wrong access token: open the URL that `serve` printed.');
 
       if (url.pathname.startsWith('/api/')) {
         if (url.pathname === '/api/events' && request.method === 'GET') return openEventStream(response);
@@ -213,6 +228,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     });
   }
 
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {}); // a page gone mid-upgrade
+    try {
+      if (new URL(request.url ?? '/', 'http://any').pathname !== REQUEST_SOCKET_PATH)
+        return refuseUpgrade(socket, { status: 404, message: 'Not found.' });
+      sockets.upgrade(request, socket, head);
+    } catch (error) {
+      log('browser-mode upgrade failed', error);
+      refuseUpgrade(socket, { status: 400, message: 'Bad request.' });
+    }
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(listenError(error, options.host, options.port)));
     server.listen(options.port, options.host, () => resolve());
@@ -230,6 +257,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     port,
     close: async () => {
       for (const client of clients) client.end();
+      sockets.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections(); // idle keep-alive connections would hold close() for seconds
       await closed;

@@ -1,6 +1,7 @@
 /**
  * The renderer's one way to the engine. Components never know which transport is underneath:
- * the preload's bridge in Electron, HTTP + Server-Sent Events in a browser.
+ * the preload's bridge in Electron; in a browser, requests over a WebSocket or HTTP and events over
+ * Server-Sent Events.
  */
 import type {
   AppEvent,
@@ -17,6 +18,7 @@ import {
   readChoice,
 } from '../../../shared/i18n/language.js';
 import type { ConfirmModel, DesktopBridge, MenuCommandMessage, MenuItemModel } from '../../../shared/ipc.js';
+import { requestSocket, SocketClosedError, type SocketLike } from '../../../shared/requestSocket.js';
 
 export class ApiError extends Error {
   readonly code: ErrorShape['code'];
@@ -119,9 +121,24 @@ export function browserClient(): ApiClient {
   }
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
+  // Requests go over a WebSocket when it is open (the cookie set with the page authorizes it), over
+  // HTTP otherwise: requestSocket.ts says why.
+  const socket = requestSocket({
+    pageUrl: window.location.href,
+    open: (url) => new WebSocket(url) as SocketLike,
+  });
   return {
     kind: 'browser',
     request: async (method, params) => {
+      const overSocket = socket.send(method, params);
+      if (overSocket) {
+        try {
+          return unwrap((await overSocket) as Envelope<RequestResult<typeof method>>);
+        } catch (error) {
+          if (error instanceof SocketClosedError) throw new ApiError({ code: 'io', message: error.message });
+          throw error;
+        }
+      }
       const response = await fetch(`/api/${method}`, {
         method: 'POST',
         headers,
