@@ -281,6 +281,49 @@ test('keyboard: arrows move, Space toggles status, Enter opens the details', asy
   await expect(details.getByText('Raw JSON')).toBeVisible();
 });
 
+test('End and Home scroll the focused row into view; the rows follow the wheel, also once the table is made again', async ({
+  app,
+}) => {
+  const { page } = app;
+  const body = grid(app).locator('.tbody');
+  const scrollTop = () => body.evaluate((element) => element.scrollTop);
+  // Whole, but for the fraction of a pixel the element's height is rounded by (clientHeight).
+  const whole = { ratio: 0.95 };
+  await expect(grid(app).locator('[role="row"][data-ref]').first()).toBeVisible();
+  const rowCount = Number(await grid(app).getAttribute('aria-rowcount'));
+  // More rows than the screen holds: End has to scroll.
+  expect(rowCount * 36).toBeGreaterThan(await body.evaluate((element) => element.clientHeight * 2));
+
+  /** Scrolled by the wheel to the middle: the rows there are in the DOM, filled, and on screen. */
+  const wheelToTheMiddle = async () => {
+    await body.hover();
+    await page.mouse.wheel(0, (rowCount / 2) * 36);
+    await expect.poll(scrollTop).toBeGreaterThan(36 * 10);
+    const middle = Math.floor((await scrollTop()) / 36) + 3; // the first whole row on screen, as aria-rowindex
+    await expect(grid(app).locator(`[role="row"][aria-rowindex="${middle}"][data-ref]`)).toBeInViewport(
+      whole,
+    );
+  };
+
+  await grid(app).focus();
+  const focused = grid(app).locator('[role="row"].focused');
+  await page.keyboard.press('End');
+  await expect(focused).toHaveAttribute('aria-rowindex', String(rowCount));
+  await expect(focused).toBeInViewport(whole);
+  expect(await scrollTop()).toBeGreaterThan(0);
+  await page.keyboard.press('Home');
+  await expect(focused).toHaveAttribute('aria-rowindex', '2');
+  await expect(focused).toBeInViewport(whole);
+  expect(await scrollTop()).toBe(0);
+  await wheelToTheMiddle();
+
+  // A search that matches nothing shows a message in the table's place; clearing it makes the table again.
+  await page.getByRole('searchbox', { name: 'Search' }).fill('no session has this');
+  await page.getByRole('button', { name: 'Clear Search and Filters' }).click();
+  await expect(grid(app).locator('[role="row"][aria-rowindex="2"][data-ref]')).toBeVisible();
+  await wheelToTheMiddle();
+});
+
 test('has no serious accessibility violations on the main views', async ({ app }) => {
   const { page } = app;
   await expect(grid(app).locator('[role="row"][data-ref]').first()).toBeVisible();

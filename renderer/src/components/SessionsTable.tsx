@@ -2,7 +2,6 @@
  * The sessions of the selected app, virtualized: only the visible rows exist in the DOM, and
  * only the blocks of rows on screen are fetched from the engine.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionSummary } from '../../../shared/contract.js';
@@ -15,6 +14,7 @@ import { useSessions, useSessionsStore } from '../store/StoreContext.js';
 import { BLOCK_SIZE } from '../store/sessionsStore.js';
 import { NO_FILTERS } from '../store/storeTypes.js';
 import { showContextMenu } from './ContextMenu.js';
+import { useFixedRows } from './fixedRows.js';
 import { type Column, LoadingRow, ROW_HEIGHT, type RowMenuHandler, SessionRow } from './SessionRow.js';
 import { blocksOnScreen, blocksToFetch, type HeldRow, rowKey, selectedCount } from './tableLogic.js';
 
@@ -35,7 +35,6 @@ export function SessionsTable() {
   const focusedIndex = useSessions((s) => s.focusedIndex);
   const highlighted = useSessions((s) => s.highlighted);
   const apps = useSessions((s) => s.apps);
-  const scrollRef = useRef<HTMLDivElement>(null);
   const requested = useRef(new Map<number, number>());
   const [widths, setWidths] = useState<Record<string, number>>({});
   const { t } = useTranslation();
@@ -153,15 +152,18 @@ export function SessionsTable() {
     .map((c) => (c.grow > 0 ? `minmax(${c.width}px, ${c.grow}fr)` : `${c.width}px`))
     .join(' ');
   const minWidth = columns.reduce((n, c) => n + c.width, 0);
-  const virtualizer = useVirtualizer({
+  const {
+    scrollRef,
+    rows: items,
+    totalHeight,
+    scrollToIndex,
+  } = useFixedRows({
     count: matching,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    rowHeight: ROW_HEIGHT,
     // Four rows beyond the screen each way, not twelve: every row rendered for an answer is paid
     // by the keystroke that asked for it (bench/README.md).
     overscan: 4,
   });
-  const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
 
@@ -172,8 +174,8 @@ export function SessionsTable() {
   }, [first, last, generation, store]);
 
   useEffect(() => {
-    virtualizer.scrollToIndex(focusedIndex, { align: 'auto' });
-  }, [focusedIndex, virtualizer]);
+    scrollToIndex(focusedIndex);
+  }, [focusedIndex, scrollToIndex]);
 
   const rowAt = (index: number) => blocks.get(Math.floor(index / BLOCK_SIZE))?.[index % BLOCK_SIZE];
   const isSelected = (s: SessionSummary) => selection.allMatching || selection.refs.has(s.ref);
@@ -297,7 +299,7 @@ export function SessionsTable() {
       </div>
       {/* biome-ignore lint/a11y/noStaticElementInteractions: right-click on empty space offers Refresh */}
       <div className="tbody" ref={scrollRef} onContextMenu={onEmptyContextMenu} style={{ minWidth }}>
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <div style={{ height: totalHeight, position: 'relative' }}>
           {items.map((item) => {
             const s = rowAt(item.index);
             if (!s)
