@@ -51,6 +51,11 @@ describe('scrollTopShowing', () => {
     expect(scrollTopShowing({ ...screen, index: 5, scrollTop: 360 })).toBe(180);
   });
 
+  it('a row partly shown at the top: scrolled just enough to show it whole', () => {
+    // Row 10 spans 360..396 px; the screen starts at 378.
+    expect(scrollTopShowing({ ...screen, index: 10, scrollTop: 378 })).toBe(360);
+  });
+
   it('a row below the screen: brought to its bottom, whole', () => {
     // Row 30 spans 1,080..1,116 px: the screen ends at its bottom.
     expect(scrollTopShowing({ ...screen, index: 30, scrollTop: 0 })).toBe(756);
